@@ -1,0 +1,1 @@
+//! `plam theory|density|capacity|margin|cover` (being written).

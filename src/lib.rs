@@ -1,0 +1,15 @@
+//! plam: a theory-and-numerics verification suite for pseudo-likelihood
+//! associative memories.
+//!
+//! The theory half (replica-symmetric saddle point of a fixed-norm perceptron,
+//! capacities) lives in [`normal`], [`integration`], [`loss`], [`saddle_point`]
+//! and [`capacity`]; every formula cites its equation in `theory/`.
+
+pub mod capacity;
+pub mod error;
+pub mod integration;
+pub mod loss;
+pub mod normal;
+pub mod saddle_point;
+
+pub use error::{Error, Result};
