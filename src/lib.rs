@@ -17,3 +17,4 @@ pub mod patterns;
 pub mod stabilities;
 pub mod statistics;
 pub mod training;
+pub mod output;
