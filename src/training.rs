@@ -547,7 +547,7 @@ pub fn train_fixed_norm(
         d *= -1.0;
         man.project(&x, &mut d);
         let mut slope = g.dot(&d);
-        if !(slope < 0.0) {
+        if slope >= 0.0 || slope.is_nan() {
             // Not a descent direction: restart from steepest descent.
             s_hist.clear();
             y_hist.clear();
@@ -789,7 +789,9 @@ impl<'a> GradientDescent<'a> {
         finite("beta", beta)?;
         ensure(beta > 0.0, || format!("beta must be positive, got {beta}"))?;
         finite("learning rate", lr)?;
-        ensure(lr > 0.0, || format!("the learning rate must be positive, got {lr}"))?;
+        ensure(lr > 0.0, || {
+            format!("the learning rate must be positive, got {lr}")
+        })?;
         problem.check_couplings(&j0)?;
         Ok(Self {
             problem,
