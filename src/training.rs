@@ -915,7 +915,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
                 let lam: Vec<f64> = st.row_norms.iter().map(|v| cfg.beta * v).collect();
                 if want_point {
                     let (lm, ls) = mean_std(&lam);
-                    let s = st.summary();
+                    let s = st.summary()?;
                     trajectory.push(TrajectoryPoint {
                         epoch,
                         lambda_mean: lm,
