@@ -246,8 +246,16 @@ impl Loss for Square {
         0.5 * self.lambda * (delta - self.kappa).powi(2)
     }
     fn scaled_derivatives(&self, delta: f64, ln_x: f64) -> (f64, f64) {
-        let xl = (ln_x + self.lambda.ln()).exp();
-        (xl * (delta - self.kappa), xl)
+        let ln_xl = ln_x + self.lambda.ln();
+        let d = delta - self.kappa;
+        // x·λ·(Δ − κ) as one exponential, so that a huge x times a tiny
+        // distance from κ stays finite.
+        let d1 = if d == 0.0 {
+            0.0
+        } else {
+            d.signum() * (ln_xl + d.abs().ln()).exp()
+        };
+        (d1, ln_xl.exp())
     }
     fn width(&self) -> f64 {
         1.0

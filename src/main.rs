@@ -1,6 +1,51 @@
-//! The `plam` command line.
-#[allow(dead_code)]
+//! The `plam` command line: theory, simulation and validation front ends.
+//! Every subcommand prints machine-readable output (`--json` or `--csv`) and
+//! exits non-zero with a one-line message on bad input.
+
 mod cli;
-fn main() {
-    println!("plam {}", env!("CARGO_PKG_VERSION"));
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "plam",
+    version,
+    about = "Pseudo-likelihood associative memories: replica theory against finite-N simulation"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Replica-symmetric saddle point at one (α, λ) or on a grid.
+    Theory(cli::theory::TheoryArgs),
+    /// The replica density P(Δ) and its CDF on a grid of Δ.
+    Density(cli::theory::DensityArgs),
+    /// Gardner capacity α_c(κ) of the spherical perceptron at margin κ.
+    Capacity(cli::theory::CapacityArgs),
+    /// Maximal margin κ*(α) of the spherical perceptron at load α < 2.
+    Margin(cli::theory::MarginArgs),
+    /// Cover's probability that P random points in general position are linearly separable in D dimensions.
+    Cover(cli::theory::CoverArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Theory(a) => cli::theory::theory(a),
+        Command::Density(a) => cli::theory::density(a),
+        Command::Capacity(a) => cli::theory::capacity(a),
+        Command::Margin(a) => cli::theory::margin(a),
+        Command::Cover(a) => cli::theory::cover(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("plam: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -165,10 +165,10 @@ impl Solution {
 
     /// The proximal map Δ*(t) = argmin_Δ {ℓ(Δ) + (Δ − t)²/(2x)} (eq. (R3)).
     ///
-    /// Off the atoms, Δ* solves |xℓ′(Δ)| = |Δ − t| with the sign of ℓ′ fixed
-    /// by that of t − g(t); it is found as the root of the log form
-    /// φ(Δ) = ln|xℓ′(Δ)| − ln|Δ − t|, monotone on the side of t that holds the
-    /// root and nearly linear where ℓ′ is exponential (where Newton on g itself
+    /// Off the atoms, Δ* solves −s·xℓ′(Δ) = s(Δ − t) > 0 with s = sign(t − g(t))
+    /// the side of t that holds the root; it is found as the root of the log
+    /// form φ(Δ) = ln(−s·xℓ′(Δ)) − ln(s(Δ − t)), monotone on that side of t and
+    /// nearly linear where ℓ′ is exponential (where Newton on g itself
     /// would creep by 1/(2λ) per step), by Newton's method safeguarded with
     /// bisection on an expanding bracket. Accuracy: a few ulp of Δ*.
     pub fn prox(&self, t: f64) -> f64 {
@@ -188,8 +188,13 @@ impl Solution {
         let phi = |d: f64| -> (f64, f64) {
             let (d1, c) = self.loss.scaled_derivatives(d, self.ln_x);
             let r = s * (d - t);
-            // φ = ln|xℓ′| − ln r;  dφ/dr = s·xℓ″/(xℓ′) − 1/r.
-            ((d1.abs()).ln() - r.ln(), s * c / d1 - 1.0 / r)
+            let v = -s * d1;
+            if v <= 0.0 {
+                // ℓ′ has changed sign (square loss beyond κ): past the root.
+                return (f64::NEG_INFINITY, f64::NAN);
+            }
+            // φ = ln(−s·xℓ′) − ln r;  dφ/dr = s·xℓ″/(xℓ′) − 1/r.
+            (v.ln() - r.ln(), s * c / d1 - 1.0 / r)
         };
         let mut r_lo = 0.0;
         let mut r_hi = self.loss.width().min(1.0);
@@ -278,8 +283,8 @@ impl Solution {
         let mut total = integrate(
             |d| {
                 let (p, jac) = self.point_from_delta(d);
-                if p.t.abs() > T_MAX {
-                    return [0.0; K];
+                if p.t.is_nan() || p.t.abs() > T_MAX {
+                    return [0.0; K]; // outside the truncation (or t = ±∞ from an overflowing x·ℓ′)
                 }
                 let w = normal::pdf(p.t) * jac;
                 let mut v = f(&p);

@@ -1,6 +1,5 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
-#[allow(dead_code)]
 pub mod theory;
 
 use anyhow::{bail, Context};
