@@ -5,7 +5,7 @@
 
 use plam::capacity::max_margin;
 use plam::integration::integrate;
-use plam::loss::{Hinge, Loss, PseudoLikelihood, Square};
+use plam::loss::{Hinge, PseudoLikelihood, Square};
 use plam::normal;
 use plam::saddle_point::{solve, solve_pl, Solution};
 use plam::Error;
