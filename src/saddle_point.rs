@@ -257,14 +257,16 @@ impl Solution {
     /// Breakpoints in Δ: images of a t-grid, kinks, and the loss's slope
     /// transitions ± multiples of its width.
     fn delta_breakpoints(&self) -> Vec<f64> {
-        const TGRID: [f64; 11] = [
-            -T_MAX, -6.0, -4.0, -2.5, -1.25, 0.0, 1.25, 2.5, 4.0, 6.0, T_MAX,
-        ];
+        const TGRID: [f64; 9] = [-T_MAX, -5.0, -2.5, -1.0, 0.0, 1.0, 2.5, 5.0, T_MAX];
         let mut b: Vec<f64> = TGRID.iter().map(|&t| self.prox(t)).collect();
         let (lo, hi) = (b[0], b[TGRID.len() - 1]);
         let w = self.loss.width();
         for c in self.loss.transitions(self.ln_x) {
-            for m in LADDER.iter().filter(|m| m.abs() * w <= LADDER_REACH) {
+            for m in LADDER
+                .iter()
+                .filter(|m| m.abs() >= 1.0 || **m == 0.0)
+                .filter(|m| m.abs() * w <= LADDER_REACH)
+            {
                 let d = c + m * w;
                 if d > lo && d < hi {
                     b.push(d);
