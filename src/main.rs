@@ -30,6 +30,8 @@ enum Command {
     Margin(cli::theory::MarginArgs),
     /// Cover's probability that P random points in general position are linearly separable in D dimensions.
     Cover(cli::theory::CoverArgs),
+    /// Train finite-N networks and compare their stabilities with the replica theory.
+    Simulate(cli::simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Capacity(a) => cli::theory::capacity(a),
         Command::Margin(a) => cli::theory::margin(a),
         Command::Cover(a) => cli::theory::cover(a),
+        Command::Simulate(a) => cli::simulate::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

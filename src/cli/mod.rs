@@ -1,5 +1,6 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
+pub mod simulate;
 pub mod theory;
 
 use anyhow::{bail, Context};
