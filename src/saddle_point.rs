@@ -62,6 +62,12 @@ pub struct Point {
     pub resid: f64,
 }
 
+/// An integrand value times its quadrature weight.
+fn weighted<const K: usize>(mut v: [f64; K], w: f64) -> [f64; K] {
+    v.iter_mut().for_each(|x| *x *= w);
+    v
+}
+
 /// The solved saddle point and the stability law it defines.
 #[derive(Debug, Clone)]
 pub struct Solution {
@@ -293,10 +299,7 @@ impl Solution {
                 if p.t.is_nan() || p.t.abs() > T_MAX {
                     return [0.0; K]; // outside the truncation (or t = ±∞ from an overflowing x·ℓ′)
                 }
-                let w = normal::pdf(p.t) * jac;
-                let mut v = f(&p);
-                v.iter_mut().for_each(|x| *x *= w);
-                v
+                weighted(f(&p), normal::pdf(p.t) * jac)
             },
             &bp,
             RTOL,
@@ -324,10 +327,7 @@ impl Solution {
                         stiffness: 1.0,
                         resid: k.at - t,
                     };
-                    let w = normal::pdf(t);
-                    let mut v = f(&p);
-                    v.iter_mut().for_each(|x| *x *= w);
-                    v
+                    weighted(f(&p), normal::pdf(t))
                 },
                 &tb,
                 RTOL,
@@ -349,13 +349,7 @@ impl Solution {
     pub fn expect_t<const K: usize>(&self, f: impl Fn(&Point) -> [f64; K]) -> Result<Integral<K>> {
         let tb = self.t_breakpoints();
         integrate(
-            |t| {
-                let p = self.point_at_t(t);
-                let w = normal::pdf(t);
-                let mut v = f(&p);
-                v.iter_mut().for_each(|x| *x *= w);
-                v
-            },
+            |t| weighted(f(&self.point_at_t(t)), normal::pdf(t)),
             &tb,
             RTOL,
             MAX_PANELS,
