@@ -71,8 +71,8 @@ impl Problem {
         })
     }
 
-    /// A single perceptron with inputs `xi` (N×P, the patterns) and labels
-    /// `labels` (length P, each ±1).
+    /// A single perceptron whose inputs are the patterns (N×P) and whose labels
+    /// are `labels` (length P, each ±1; see [`crate::patterns::perceptron_labels`]).
     pub fn perceptron(patterns: &Patterns, labels: &[f64]) -> Result<Self> {
         ensure(labels.len() == patterns.p(), || {
             format!(

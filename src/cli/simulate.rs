@@ -434,24 +434,12 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 let sm = sst.summary()?;
                 let (sth, sth_err) = theory_or_error(alpha, sl);
                 let (sks, sw1) = compare(&sst, &sth)?;
-                let margin_mean = (0..s.stabilities.nrows())
-                    .map(|i| s.stabilities.row(i).min())
-                    .sum::<f64>()
-                    / s.stabilities.nrows() as f64;
-                let kappa_max = if alpha < 2.0 {
-                    plam::capacity::max_margin(alpha).ok()
+                let margin_mean = sst.mean_margin();
+                let (w1_max_margin, kappa_max) = if alpha < 2.0 {
+                    let (w, k) = sst.w1_to_max_margin(alpha)?;
+                    (Some(w), Some(k))
                 } else {
-                    None
-                };
-                let w1_max_margin = match kappa_max {
-                    Some(k) => Some(plam::statistics::wasserstein1(sst.values(), |x| {
-                        if x < k {
-                            0.0
-                        } else {
-                            plam::normal::cdf(x)
-                        }
-                    })?),
-                    None => None,
+                    (None, None)
                 };
                 snap_summaries.push(SnapshotSummary {
                     epoch: s.epoch,
