@@ -356,6 +356,7 @@ fn bad_input_is_reported() {
         &["simulate", "--n", "20", "--lambda", "0"],
         &["simulate", "--n", "20", "--lambda", "-3"],
         &["simulate", "--n", "20"],
+        &["simulate", "--n", "100000", "--lambda", "1"],
         &[
             "simulate", "--n", "20", "--mode", "gd", "--lr", "1e7", "--epochs", "500",
         ],
