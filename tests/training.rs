@@ -169,7 +169,8 @@ fn fixed_norm_is_a_constrained_minimum() {
         let rel = res.j.norm() * g.norm();
         // Same quantity as the solver's residual, recomputed: equal to rounding.
         assert!(rel <= cfg.tol * 1.001, "{rel}");
-        assert!((l0 - res.loss).abs() < 1e-14);
+        // Same fields, same element-wise pass, same summation order: bit-equal.
+        assert_eq!(l0, res.loss);
         // Perturb within the constraint (add noise, renormalise): never lower.
         for s in 0..5 {
             let mut j = &res.j + random_couplings(&pr, 100 + s, 1e-3);
