@@ -355,9 +355,9 @@ pub struct FixedNormConfig {
     /// The norm λ: every row has |J_i| = λ (asymmetric, perceptron), or
     /// ‖J‖_F = λ√N (symmetric).
     pub lambda: f64,
-    /// Tolerance on the relative Riemannian gradient ‖J‖_F · ‖grad_R L‖_F
-    /// (eq. (T9); for asymmetric networks, the root mean square over rows of
-    /// λ|grad_R L_i| with L_i the row's mean loss).
+    /// Tolerance on the relative Riemannian gradient ‖J‖_F · ‖grad_R L‖_F / L
+    /// (eq. (T9)): the gradient along unit rotations of J, relative to the loss
+    /// itself, so that it stays meaningful when L is exponentially small (large λ).
     pub tol: f64,
     /// Maximum number of L-BFGS iterations.
     pub max_iter: usize,
@@ -514,7 +514,10 @@ pub fn train_fixed_norm(
     man.euclidean(&mut g);
     man.project(&x, &mut g);
     let xnorm = x.norm();
-    let mut res = xnorm * g.norm();
+    // Relative Riemannian gradient, eq. (T9). L > 0 always (softplus > 0).
+    let rel =
+        |x: &DMatrix<f64>, g: &DMatrix<f64>, f: f64| x.norm() * g.norm() / f.max(f64::MIN_POSITIVE);
+    let mut res = rel(&x, &g, f);
     let (mut n_grad, mut n_loss) = (1usize, 0usize);
 
     let mut s_hist: Vec<DMatrix<f64>> = Vec::new();
@@ -632,7 +635,7 @@ pub fn train_fixed_norm(
         x = xn;
         f = fn_;
         g = gn;
-        res = x.norm() * g.norm();
+        res = rel(&x, &g, f);
         iter += 1;
         // No new lowest gradient in 200 iterations: stuck at the rounding level
         // of the gradient, below which the tolerance cannot be reached.

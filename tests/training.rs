@@ -166,7 +166,7 @@ fn fixed_norm_is_a_constrained_minimum() {
                 g.set_row(i, &proj);
             }
         }
-        let rel = res.j.norm() * g.norm();
+        let rel = res.j.norm() * g.norm() / l0;
         // Same quantity as the solver's residual, recomputed: equal to rounding.
         assert!(rel <= cfg.tol * 1.001, "{rel}");
         // Same fields, same element-wise pass, same summation order: bit-equal.

@@ -55,7 +55,7 @@ pub struct SimulateArgs {
     /// Seed of the patterns (and of the random initialisation).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Fixed-norm: tolerance on the relative Riemannian gradient (eq. (T9)).
+    /// Fixed-norm: tolerance on the relative Riemannian gradient ‖J‖‖grad_R L‖/L (eq. (T9)).
     #[arg(long, default_value_t = 1e-6)]
     pub tol: f64,
     /// Fixed-norm: maximum number of L-BFGS iterations.
