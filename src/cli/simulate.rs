@@ -61,6 +61,9 @@ pub struct SimulateArgs {
     /// Fixed-norm: maximum number of L-BFGS iterations.
     #[arg(long, default_value_t = 20_000)]
     pub max_iter: usize,
+    /// Fixed-norm: number of L-BFGS correction pairs.
+    #[arg(long, default_value_t = 8)]
+    pub memory: usize,
     /// Gradient descent: learning rate η on the mean loss (eq. (T10)).
     #[arg(long, default_value_t = 10.0)]
     pub lr: f64,
@@ -343,6 +346,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
             let mut cfg = FixedNormConfig::new(lambda);
             cfg.tol = args.tol;
             cfg.max_iter = args.max_iter;
+            cfg.memory = args.memory;
             let pb = progress_bar(args.json, None);
             let res = train_fixed_norm(&problem, &cfg, &mut |it, r| {
                 if let Some(pb) = &pb {
@@ -554,6 +558,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 seed: args.seed,
                 tol: args.tol,
                 max_iter: args.max_iter,
+                memory: args.memory,
                 lr: args.lr,
                 epochs: args.epochs,
                 beta: args.beta,
@@ -614,6 +619,7 @@ struct Parameters {
     seed: u64,
     tol: f64,
     max_iter: usize,
+    memory: usize,
     lr: f64,
     epochs: usize,
     beta: f64,
