@@ -10,6 +10,7 @@ pub mod error;
 pub mod integration;
 pub mod loss;
 pub mod normal;
+pub mod plotting;
 pub mod saddle_point;
 
 pub use error::{Error, Result};
