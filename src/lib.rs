@@ -14,5 +14,6 @@ pub mod normal;
 pub mod plotting;
 pub mod report;
 pub mod saddle_point;
+pub mod validation;
 
 pub use error::{Error, Result};

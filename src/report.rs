@@ -182,6 +182,9 @@ pub fn table(checks: &[Check]) -> String {
         out.push_str(&line(r));
         out.push('\n');
     }
+    for c in checks.iter().filter(|c| !c.passed) {
+        let _ = writeln!(out, "FAIL {} / {}: {}", c.claim, c.name, c.note);
+    }
     let failed = checks.iter().filter(|c| !c.passed).count();
     let _ = writeln!(
         out,
