@@ -1,6 +1,8 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
 #[allow(dead_code)]
+pub mod reproduce;
+#[allow(dead_code)]
 pub mod theory;
 
 use anyhow::{bail, Context};
