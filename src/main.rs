@@ -2,28 +2,31 @@
 #[allow(dead_code)]
 mod cli;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
-/// Pseudo-likelihood associative memories: theory and numerics.
-#[derive(Debug, Parser)]
+/// Theory-and-numerics verification suite for pseudo-likelihood associative memories.
+#[derive(Parser)]
 #[command(name = "plam", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, clap::Subcommand)]
+#[derive(Subcommand)]
 enum Command {
+    /// Train finite-N networks and compare their stabilities with the replica theory.
+    Simulate(cli::simulate::SimulateArgs),
     /// Run every validation claim, write figures and figures/REPORT.md.
     Reproduce(cli::reproduce::ReproduceArgs),
 }
 
 fn main() -> std::process::ExitCode {
-    let args = Cli::parse();
-    let result = match args.command {
+    let cli = Cli::parse();
+    let res = match cli.command {
+        Command::Simulate(a) => cli::simulate::run(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
     };
-    match result {
+    match res {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
