@@ -19,6 +19,7 @@ use crate::report::{self, Check, Stopwatch};
 use crate::Result;
 
 pub mod capacity;
+pub mod stabilities_fixed_norm;
 
 /// How big a validation run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,11 +55,18 @@ pub struct Claim {
 /// Every claim of the suite, in report order. Adding a claim: one file in
 /// `src/validation/` and one line here (plus a `[[bin]]` entry for its
 /// thin binary).
-pub const REGISTRY: &[Claim] = &[Claim {
-    name: "capacity",
-    summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
-    run: capacity::run,
-}];
+pub const REGISTRY: &[Claim] = &[
+    Claim {
+        name: "stabilities_fixed_norm",
+        summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
+        run: stabilities_fixed_norm::run,
+    },
+    Claim {
+        name: "capacity",
+        summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
+        run: capacity::run,
+    },
+];
 
 /// The claim called `name`.
 pub fn find(name: &str) -> Option<&'static Claim> {
