@@ -20,6 +20,7 @@ use crate::Result;
 
 pub mod capacity;
 pub mod stabilities_fixed_norm;
+pub mod stabilities_gradient_descent;
 
 /// How big a validation run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,6 +61,11 @@ pub const REGISTRY: &[Claim] = &[
         name: "stabilities_fixed_norm",
         summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
         run: stabilities_fixed_norm::run,
+    },
+    Claim {
+        name: "stabilities_gradient_descent",
+        summary: "unbounded-norm gradient descent follows the fixed-norm theory at λ = λ(t)",
+        run: stabilities_gradient_descent::run,
     },
     Claim {
         name: "capacity",
