@@ -19,6 +19,7 @@ use crate::report::{self, Check, Stopwatch};
 use crate::Result;
 
 pub mod capacity;
+pub mod rs_stability;
 pub mod stabilities_fixed_norm;
 pub mod stabilities_gradient_descent;
 
@@ -71,6 +72,11 @@ pub const REGISTRY: &[Claim] = &[
         name: "capacity",
         summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
         run: capacity::run,
+    },
+    Claim {
+        name: "rs_stability",
+        summary: "(α, λ) phase diagram: training error and the replicon line",
+        run: rs_stability::run,
     },
 ];
 
