@@ -6,7 +6,7 @@
 //! [`crate::training::train_fixed_norm`]) at two sizes N_S = N_L/2 and N_L,
 //! several seeds each. Checks (theory/validation.md):
 //! - (V4) Kolmogorov–Smirnov distance at N_L below the sampling critical value
-//!   plus the finite-size part measured between N_S and N_L;
+//!   plus the finite-size part measured between N_S and N_L (N^{-1/2} law);
 //! - (V5) ε, ⟨Δ⟩ and Var Δ extrapolated to N → ∞ (1/N corrections,
 //!   2·x(N_L) − x(N_S)) within 4σ of the theory.
 
@@ -204,10 +204,13 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             let tag = format!("α = {alpha}, λ = {lambda}");
 
             // (V4) KS: Kolmogorov critical value at p = 10⁻³ for the pooled
-            // sample, plus the finite-size part KS(N_S) − KS(N_L) (for 1/N
-            // corrections with N_S = N_L/2 this equals the correction at N_L).
+            // sample, plus the finite-size part at N_L. The KS distance was
+            // measured to decay like N^{-1/2} (α = 0.4, λ = 6.4, tol 1e-10:
+            // 0.200, 0.152, 0.126, 0.077 at N = 100, 200, 400, 800, exponent
+            // 0.46), so with N_S = N_L/2 the part left at N_L is
+            // (KS(N_S) − KS(N_L))/(√2 − 1).
             let crit = stats::ks_critical(large.count as f64, 1e-3);
-            let fs = (small.ks - large.ks).max(0.0);
+            let fs = (small.ks - large.ks).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
             checks.push(
                 Check::at_most(format!("KS, {tag}, N = {n_large}"), large.ks, crit + fs)
                     .note(format!(

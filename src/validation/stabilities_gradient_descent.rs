@@ -107,9 +107,11 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             let xl = sl.stabilities.as_slice();
             let ks_small = stats::ks_distance(xs, |d| sol.cdf(d));
             let ks_large = stats::ks_distance(xl, |d| sol.cdf(d));
-            // (V6) = (V4) applied to the gradient-descent snapshots.
+            // (V6) = (V4) applied to the gradient-descent snapshots: the
+            // Kolmogorov critical value plus the N^{-1/2} finite-size part
+            // (KS(N_S) − KS(N_L))/(√2 − 1).
             let crit = stats::ks_critical(xl.len() as f64, 1e-3);
-            let fs = (ks_small - ks_large).max(0.0);
+            let fs = (ks_small - ks_large).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
             checks.push(
                 Check::at_most(
                     format!(
