@@ -234,10 +234,13 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
     Ok(checks)
 }
 
+/// A curve's points.
+type Curve = Vec<(f64, f64)>;
+
 /// Splits a curve into the parts where the flag holds and where it fails;
 /// the boundary point is shared so the two parts join, and NaN points
 /// break each part across the other's stretches.
-fn split(points: &[(f64, f64, bool)]) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+fn split(points: &[(f64, f64, bool)]) -> (Curve, Curve) {
     let gap = (f64::NAN, f64::NAN);
     let mut a = Vec::new();
     let mut b = Vec::new();
