@@ -17,8 +17,8 @@ pub mod saddle_point;
 pub mod validation;
 
 pub use error::{Error, Result};
+pub mod output;
 pub mod patterns;
 pub mod stabilities;
 pub mod statistics;
 pub mod training;
-pub mod output;

@@ -1,9 +1,7 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
 pub mod simulate;
-#[allow(dead_code)]
 pub mod reproduce;
-#[allow(dead_code)]
 pub mod theory;
 
 use anyhow::{bail, Context};
