@@ -82,7 +82,7 @@ pub fn simulate(n: usize, alpha: f64, lambda: f64, seeds: usize) -> Result<(Size
         };
         let res = train_fixed_norm(&problem, &cfg, &mut |_, _| {})?;
         let st = Stabilities::new(&problem, &res.j)?;
-        per_net.push(st.summary());
+        per_net.push(st.summary()?);
         all.extend_from_slice(st.values());
     }
     let m = Moments::of(&all)?;
