@@ -419,6 +419,11 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             .note("(V3) 4σ of the weighted 1/N extrapolation")
             .runtime(asym_time),
         );
+    } else {
+        checks.push(
+            Check::at_least("asymmetric α_c extrapolation possible", 0.0, 1.0)
+                .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
+        );
     }
 
     // (b) symmetric couplings: one QP over N(N−1)/2 couplings.
@@ -486,6 +491,11 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             )
             .note("(V3) 4σ of the weighted 1/N extrapolation")
             .runtime(sym_time),
+        );
+    } else {
+        checks.push(
+            Check::at_least("symmetric α_c extrapolation possible", 0.0, 1.0)
+                .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
         );
     }
 

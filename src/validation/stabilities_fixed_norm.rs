@@ -173,7 +173,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     let mut cells = Vec::new();
     let mut panels = Vec::new();
-    for (ka, &alpha) in ALPHAS.iter().enumerate() {
+    for &alpha in ALPHAS.iter() {
         let (lo, hi) = (-2.5, 4.0);
         // Theory panel: the four norms, the Hebbian and max-margin limits.
         let mut theory = Panel::new("stability Δ", "P(Δ)")
@@ -311,7 +311,6 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         } else {
             theory = theory.note("α > 2: no max-margin limit");
         }
-        let _ = ka;
         panels.push(theory);
         panels.extend(sims);
     }
