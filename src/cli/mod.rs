@@ -1,7 +1,7 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
-pub mod simulate;
 pub mod reproduce;
+pub mod simulate;
 pub mod theory;
 
 use anyhow::{bail, Context};
