@@ -256,7 +256,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             ));
         }
     }
-    pn = pn.y_range(0.0, 2.6);
+    pn = pn.y_range(0.0, 3.6);
     panels.push(pn);
     let cols = snaps.len();
     // Lay out: one row per α (snapshots), the norm panel on its own row.
