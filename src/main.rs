@@ -32,6 +32,8 @@ enum Command {
     Cover(cli::theory::CoverArgs),
     /// Train finite-N networks and compare their stabilities with the replica theory.
     Simulate(cli::simulate::SimulateArgs),
+    /// Run every validation claim, write figures and figures/REPORT.md.
+    Reproduce(cli::reproduce::ReproduceArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Margin(a) => cli::theory::margin(a),
         Command::Cover(a) => cli::theory::cover(a),
         Command::Simulate(a) => cli::simulate::run(a),
+        Command::Reproduce(a) => cli::reproduce::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
