@@ -6,10 +6,13 @@
 //! and [`capacity`]; every formula cites its equation in `theory/`.
 
 pub mod capacity;
+pub mod dynamics;
 pub mod error;
 pub mod integration;
 pub mod loss;
 pub mod normal;
+pub mod retrieval;
+pub mod rules;
 pub mod saddle_point;
 
 pub use error::{Error, Result};
