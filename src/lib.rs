@@ -16,3 +16,7 @@ pub mod rules;
 pub mod saddle_point;
 
 pub use error::{Error, Result};
+pub mod patterns;
+pub mod stabilities;
+pub mod statistics;
+pub mod training;
