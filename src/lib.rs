@@ -20,3 +20,4 @@ pub mod patterns;
 pub mod stabilities;
 pub mod statistics;
 pub mod training;
+pub mod output;
