@@ -6,7 +6,8 @@
 //! is one matrix–matrix product (GEMM through nalgebra/matrixmultiply), and
 //! asynchronous relaxations run in parallel over states with rayon. Both are
 //! deterministic given the seed (the asynchronous update order of column `b`
-//! is drawn from its own ChaCha stream, independent of thread scheduling).
+//! is drawn from its own ChaCha stream [`ASYNC_STREAM`]` + b`, independent of
+//! thread scheduling).
 //!
 //! Ties: a spin changes only when its field has the opposite sign beyond the
 //! floating-point rounding bound `τ_i = 2 N ε_mach Σ_j |J_ij|` of eq. (M13);
@@ -79,6 +80,9 @@ pub struct Relaxation {
     /// Whether each state reached a fixed point before the step cap
     /// (otherwise it is on a cycle or still moving).
     pub converged: Vec<bool>,
+    /// Whether each state was stopped early on a detected 2-cycle
+    /// (synchronous dynamics only; such a state is not converged).
+    pub cycled: Vec<bool>,
 }
 
 /// Tie tolerances `τ_i = 2 N ε_mach Σ_j |J_ij|` of eq. (M13): a bound on the
@@ -178,6 +182,10 @@ impl Network {
         let (n, b) = states.shape();
         let mut steps = vec![0usize; b];
         let mut converged = vec![false; b];
+        let mut cycled = vec![false; b];
+        // The state one step back, to detect 2-cycles (the only cycles of
+        // symmetric couplings, and common in asymmetric ones).
+        let mut prev: Vec<Option<Vec<f64>>> = vec![None; b];
         let mut active: Vec<usize> = (0..b).collect();
         let mut t = 0;
         while !active.is_empty() {
@@ -206,10 +214,17 @@ impl Network {
                     converged[c] = true;
                     continue;
                 }
+                if prev[c].as_deref() == Some(col.as_slice()) {
+                    // x(t+1) = x(t−1): a 2-cycle, which never reaches a
+                    // fixed point; stop here (eq. (M14)).
+                    cycled[c] = true;
+                    continue;
+                }
                 if t == max_steps {
                     // The cap is reached and the state still moves.
                     continue;
                 }
+                prev[c] = Some(states.column(c).iter().copied().collect());
                 states.column_mut(c).copy_from_slice(&col);
                 steps[c] += 1;
                 still.push(c);
@@ -221,6 +236,7 @@ impl Network {
             states,
             steps,
             converged,
+            cycled,
         }
     }
 
@@ -231,7 +247,7 @@ impl Network {
             .par_chunks_mut(n)
             .enumerate()
             .map(|(c, x)| {
-                let mut rng = column_rng(seed, c as u64);
+                let mut rng = stream_rng(seed, ASYNC_STREAM + c as u64);
                 let mut h = vec![0.0; n];
                 let mut order: Vec<usize> = (0..n).collect();
                 match relax_async_in_place(
@@ -247,15 +263,21 @@ impl Network {
             states,
             steps: out.iter().map(|o| o.0).collect(),
             converged: out.iter().map(|o| o.1).collect(),
+            cycled: vec![false; b],
         }
     }
 }
 
-/// The random stream of state `c` for seed `seed`: ChaCha8 keyed by the seed,
-/// stream `c`.
-pub(crate) fn column_rng(seed: u64, c: u64) -> ChaCha8Rng {
+/// ChaCha stream offset of the asynchronous update orders: state `c` uses
+/// stream `ASYNC_STREAM + c` of the dynamics seed. The offsets keep every
+/// random quantity of the crate on its own stream even when the same seed
+/// is reused (patterns use streams `0..P`).
+pub const ASYNC_STREAM: u64 = 1 << 58;
+
+/// The ChaCha8 generator keyed by `seed` on stream `stream`.
+pub(crate) fn stream_rng(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(c);
+    rng.set_stream(stream);
     rng
 }
 

@@ -16,8 +16,8 @@ pub mod rules;
 pub mod saddle_point;
 
 pub use error::{Error, Result};
+pub mod output;
 pub mod patterns;
 pub mod stabilities;
 pub mod statistics;
 pub mod training;
-pub mod output;

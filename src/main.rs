@@ -16,12 +16,18 @@ struct Cli {
 enum Command {
     /// Train finite-N networks and compare their stabilities with the replica theory.
     Simulate(cli::simulate::SimulateArgs),
+    /// Basins of attraction of a network trained by a learning rule.
+    Basins(cli::basins::BasinsArgs),
+    /// Retrieval curve m_F(m_IN) of a network trained by a learning rule.
+    Retrieval(cli::basins::RetrievalArgs),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let res = match cli.command {
         Command::Simulate(a) => cli::simulate::run(a),
+        Command::Basins(a) => cli::basins::run(a),
+        Command::Retrieval(a) => cli::basins::run_retrieval(a),
     };
     match res {
         Ok(()) => std::process::ExitCode::SUCCESS,

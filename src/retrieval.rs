@@ -4,20 +4,23 @@
 //! Initial conditions: the state started from pattern `μ` in trial `t` is
 //! `ξ^μ` with the first `k` spins of a random permutation `π_{μ,t}` flipped,
 //! so that its overlap is exactly `m_IN = 1 − 2k/N`, eq. (M17). The
-//! permutation of (μ, t) is drawn from the ChaCha stream `μ·trials + t` of
-//! the seed and is the same for every `k`: the flipped sets are nested, the
+//! permutation of (μ, t) is drawn from the ChaCha stream
+//! [`FLIP_STREAM`]` + μ·trials + t` of the seed and is the same for every `k`: the flipped sets are nested, the
 //! retrieval curve is measured with common random numbers, and two rules
 //! measured with the same seed see the same perturbations.
 //!
 //! All `P × trials` relaxations of one measurement run together as one
 //! batched relaxation (see [`crate::dynamics`]).
 
-use crate::dynamics::{column_rng, overlap, DynamicsOptions, Network};
+use crate::dynamics::{overlap, stream_rng, DynamicsOptions, Network};
 use crate::error::{ensure, Error, Result};
 use crate::rules::{check_patterns, stabilities};
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 use serde::Serialize;
+
+/// ChaCha stream offset of the flip permutations (see the module docs).
+pub const FLIP_STREAM: u64 = 1 << 59;
 
 /// Options of the retrieval and basin measurements.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -90,7 +93,7 @@ impl<'a> Plan<'a> {
         let (n, p) = patterns.shape();
         let orders = (0..p * trials)
             .map(|c| {
-                let mut rng = column_rng(seed, c as u64);
+                let mut rng = stream_rng(seed, FLIP_STREAM + c as u64);
                 let mut o: Vec<u32> = (0..n as u32).collect();
                 o.shuffle(&mut rng);
                 o
@@ -122,15 +125,15 @@ impl<'a> Plan<'a> {
     }
 
     /// Relaxes the columns `cols` from `flips` flipped spins; returns for each
-    /// the final overlap, whether the pattern was recalled exactly (eq. (M19))
-    /// and whether the relaxation converged.
+    /// the final overlap, whether the pattern was recalled exactly (eq. (M19)),
+    /// whether the relaxation converged and whether it stopped on a 2-cycle.
     fn run(
         &self,
         net: &Network,
         cols: &[usize],
         flips: &[usize],
         dyn_opts: &DynamicsOptions,
-    ) -> Result<Vec<(f64, bool, bool)>> {
+    ) -> Result<Vec<(f64, bool, bool, bool)>> {
         let x = self.states(cols, flips);
         let r = net.relax(x, dyn_opts)?;
         Ok(cols
@@ -140,7 +143,7 @@ impl<'a> Plan<'a> {
                 let xi = self.patterns.column(self.pattern_of(c));
                 let m = overlap(xi.as_slice(), r.states.column(k).as_slice());
                 let exact = r.converged[k] && r.states.column(k).iter().eq(xi.iter());
-                (m, exact, r.converged[k])
+                (m, exact, r.converged[k], r.cycled[k])
             })
             .collect())
     }
@@ -189,6 +192,8 @@ pub struct RetrievalPoint {
     pub retrieved_err: f64,
     /// Fraction of relaxations that reached a fixed point within the cap.
     pub converged: f64,
+    /// Fraction of relaxations stopped on a 2-cycle (synchronous dynamics).
+    pub cycled: f64,
     /// Number of relaxations (patterns × trials).
     pub samples: usize,
 }
@@ -231,6 +236,7 @@ pub fn retrieval_curve(
                 retrieved,
                 retrieved_err,
                 converged: res.iter().filter(|r| r.2).count() as f64 / res.len() as f64,
+                cycled: res.iter().filter(|r| r.3).count() as f64 / res.len() as f64,
                 samples: res.len(),
             })
         })
@@ -251,7 +257,10 @@ pub struct Basins {
     pub fixed_points: f64,
     /// Relaxations run in total.
     pub relaxations: usize,
-    /// Relaxations that hit the step cap without reaching a fixed point.
+    /// Relaxations stopped on a 2-cycle (synchronous dynamics).
+    pub cycled: usize,
+    /// Relaxations that hit the step cap without reaching a fixed point or a
+    /// 2-cycle.
     pub capped: usize,
 }
 
@@ -280,10 +289,12 @@ pub fn basin_sizes(
     let kmax = n / 2;
     let mut relaxations = 0;
     let mut capped = 0;
+    let mut cycled = 0;
     let mut run = |cols: &[usize], flips: &[usize]| -> Result<Vec<bool>> {
         let r = plan.run(net, cols, flips, &opts.dynamics)?;
         relaxations += r.len();
-        capped += r.iter().filter(|x| !x.2).count();
+        cycled += r.iter().filter(|x| x.3).count();
+        capped += r.iter().filter(|x| !x.2 && !x.3).count();
         Ok(r.into_iter().map(|x| x.1).collect())
     };
     // lo: largest k known to recall (None: not even k = 0); hi: smallest k
@@ -344,6 +355,7 @@ pub fn basin_sizes(
         per_pattern,
         fixed_points: fixed as f64 / total as f64,
         relaxations,
+        cycled,
         capped,
     })
 }

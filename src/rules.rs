@@ -11,15 +11,18 @@
 //!   certificate, eqs. (M7)–(M9);
 //! * [`symmetric_perceptron`] — eq. (M10);
 //! * [`unlearning`] — Hebbian unlearning ("dreaming") with the stopping rule of
-//!   Benedetti et al. 2022, eqs. (M11)–(M12).
+//!   Benedetti et al. 2022, eqs. (M11)–(M12);
+//! * [`pseudo_likelihood`] — the pseudo-likelihood rule, eq. (M1), delegated to
+//!   the simulation engine ([`crate::training`]).
 //!
 //! The stabilities `Δ_i^μ` of eq. (M2) are computed by [`stabilities`].
 
-use crate::dynamics::{relax_async_in_place, tie_tolerances};
+use crate::dynamics::{relax_async_in_place, stream_rng, tie_tolerances};
 use crate::error::{ensure, Error, Result};
+use crate::patterns::Patterns;
+use crate::training::{train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem};
 use nalgebra::{DMatrix, DVector};
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::RngExt;
 use rayon::prelude::*;
 
 /// Checks that `patterns` is an N×P matrix of ±1 entries with N ≥ 2 and P ≥ 1.
@@ -485,6 +488,10 @@ pub fn symmetric_perceptron(
     })
 }
 
+/// ChaCha stream of the dreams of [`unlearning`] (initial states and update
+/// orders), distinct from the pattern streams `0..P` of the same seed.
+pub const UNLEARNING_STREAM: u64 = 1 << 57;
+
 /// Options of [`unlearning`].
 #[derive(Clone, Debug)]
 pub struct UnlearningOptions {
@@ -496,7 +503,8 @@ pub struct UnlearningOptions {
     /// Cap on asynchronous sweeps per dream (a symmetric network always
     /// reaches a fixed point; the cap only guards against bugs).
     pub max_sweeps: usize,
-    /// Seed of the random initial states and update orders.
+    /// Seed of the random initial states and update orders (stream
+    /// [`UNLEARNING_STREAM`]).
     pub seed: u64,
 }
 
@@ -561,7 +569,7 @@ pub fn unlearning(patterns: &DMatrix<f64>, opts: &UnlearningOptions) -> Result<T
             epochs: 0,
         });
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut rng = stream_rng(opts.seed, UNLEARNING_STREAM);
     let mut s = DVector::<f64>::zeros(n);
     let mut fields = DVector::<f64>::zeros(n);
     let mut order: Vec<usize> = (0..n).collect();
@@ -622,4 +630,49 @@ pub fn unlearning(patterns: &DMatrix<f64>, opts: &UnlearningOptions) -> Result<T
         residual: -min_stab(&h, &r2),
         tolerance: 0.0,
     })
+}
+
+/// How the pseudo-likelihood couplings are trained (see [`crate::training`]).
+#[derive(Clone, Debug)]
+pub enum PlTraining {
+    /// Unbounded norm: full-batch gradient descent; [`GdConfig::paper`] is the
+    /// paper's protocol (Hebb start, β = 0.1, learning rate 10).
+    GradientDescent(GdConfig),
+    /// Fixed norm λ (Riemannian L-BFGS on the sphere(s)).
+    FixedNorm(FixedNormConfig),
+}
+
+/// Pseudo-likelihood couplings, eq. (M1), asymmetric or symmetric, trained by
+/// the simulation engine ([`crate::training::train_gd`] or
+/// [`crate::training::train_fixed_norm`]); this is a thin adapter that
+/// checks the result is a valid coupling matrix for the dynamics.
+pub fn pseudo_likelihood(
+    patterns: &DMatrix<f64>,
+    coupling: Coupling,
+    training: &PlTraining,
+) -> Result<DMatrix<f64>> {
+    check_patterns(patterns)?;
+    ensure(coupling != Coupling::Perceptron, || {
+        "pseudo-likelihood couplings must be asymmetric or symmetric".into()
+    })?;
+    let pats = Patterns::from_matrix(patterns.clone())?;
+    let problem = Problem::network(&pats, coupling)?;
+    let mut j = match training {
+        PlTraining::GradientDescent(cfg) => {
+            let cfg = GdConfig {
+                // Only the final couplings are needed here.
+                snapshots: vec![],
+                ..cfg.clone()
+            };
+            train_gd(&problem, &cfg, &mut |_| {})?.j
+        }
+        PlTraining::FixedNorm(cfg) => train_fixed_norm(&problem, cfg, &mut |_, _| {})?.j,
+    };
+    if !j.iter().all(|v| v.is_finite()) {
+        return Err(Error::Diverged(
+            "pseudo-likelihood training produced non-finite couplings".into(),
+        ));
+    }
+    zero_diagonal(&mut j);
+    Ok(j)
 }
