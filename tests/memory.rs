@@ -306,16 +306,16 @@ fn invalid_inputs_are_errors() {
 // ------------------------------------------------------------- dynamics ----
 
 #[test]
-fn synchronous_two_cycle_hits_the_cap_and_async_converges() {
+fn synchronous_cycles_are_detected_or_capped_and_async_converges() {
     // J = [[0, −1], [−1, 0]]: from (+,+) the synchronous map flips both spins
-    // forever (a 2-cycle), while any sequential update reaches (+,−) or
-    // (−,+) after one flip.
+    // forever (a 2-cycle, detected after one step), while any sequential
+    // update reaches (+,−) or (−,+) after one flip.
     let j = DMatrix::from_row_slice(2, 2, &[0.0, -1.0, -1.0, 0.0]);
     let net = Network::new(j).unwrap();
     let x = DMatrix::from_element(2, 1, 1.0);
     let r = net.relax(x.clone(), &sync(25)).unwrap();
-    assert!(!r.converged[0]);
-    assert_eq!(r.steps[0], 25);
+    assert!(!r.converged[0] && r.cycled[0]);
+    assert_eq!(r.steps[0], 1);
     let a = DynamicsOptions {
         schedule: Schedule::Asynchronous,
         max_steps: 25,
@@ -326,6 +326,17 @@ fn synchronous_two_cycle_hits_the_cap_and_async_converges() {
     assert_eq!(r.steps[0], 1);
     assert_eq!(r.states[(0, 0)] * r.states[(1, 0)], -1.0);
     assert!(net.fixed_points(&r.states).unwrap()[0]);
+    // A cyclic shift, J_{i,i−1} = 1, moves (+,−,−) round a 3-cycle: not a
+    // 2-cycle, so the synchronous dynamics runs into the step cap.
+    let mut j = DMatrix::<f64>::zeros(3, 3);
+    for i in 0..3 {
+        j[(i, (i + 2) % 3)] = 1.0;
+    }
+    let net = Network::new(j).unwrap();
+    let x = DMatrix::from_column_slice(3, 1, &[1.0, -1.0, -1.0]);
+    let r = net.relax(x, &sync(10)).unwrap();
+    assert!(!r.converged[0] && !r.cycled[0]);
+    assert_eq!(r.steps[0], 10);
 }
 
 #[test]
