@@ -214,7 +214,7 @@ fn adatron_certifies_the_maximal_margin() {
         let m = d.row(i).min();
         assert!((m / mm.kappa_lower[i] - 1.0).abs() < 1e-9, "row {i}");
     }
-    // Gardner's κ*(α), eq. (M8). The N = 200 rows are independent problems
+    // Gardner's κ*(α), eq. (M24). The N = 200 rows are independent problems
     // (each sees the same patterns through a different ξ_i, so nearly
     // independent); the mean margin has sampling error sd/√N with the row sd
     // printed below (≈ 0.07, so 0.005), and finite-size corrections to the
