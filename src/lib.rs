@@ -8,12 +8,16 @@
 pub mod capacity;
 pub mod dynamics;
 pub mod error;
+pub mod feasibility;
 pub mod integration;
 pub mod loss;
 pub mod normal;
 pub mod retrieval;
 pub mod rules;
+pub mod plotting;
+pub mod report;
 pub mod saddle_point;
+pub mod validation;
 
 pub use error::{Error, Result};
 pub mod output;

@@ -20,6 +20,8 @@ enum Command {
     Basins(cli::basins::BasinsArgs),
     /// Retrieval curve m_F(m_IN) of a network trained by a learning rule.
     Retrieval(cli::basins::RetrievalArgs),
+    /// Run every validation claim, write figures and figures/REPORT.md.
+    Reproduce(cli::reproduce::ReproduceArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -28,6 +30,7 @@ fn main() -> std::process::ExitCode {
         Command::Simulate(a) => cli::simulate::run(a),
         Command::Basins(a) => cli::basins::run(a),
         Command::Retrieval(a) => cli::basins::run_retrieval(a),
+        Command::Reproduce(a) => cli::reproduce::run(a),
     };
     match res {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -3,6 +3,8 @@
 pub mod basins;
 pub mod simulate;
 #[allow(dead_code)]
+pub mod reproduce;
+#[allow(dead_code)]
 pub mod theory;
 
 use anyhow::{bail, Context};
