@@ -173,7 +173,7 @@ impl Problem {
     pub fn loss(&self, j: &DMatrix<f64>, beta: f64) -> f64 {
         let h = self.fields(j);
         let mut r = DMatrix::zeros(self.rows(), self.p());
-        residual(&h, &self.y, beta, 1.0, &mut r)
+        residual(&h, &self.y, beta, 1.0, &mut r, true)
     }
 
     /// The mean loss and its gradient with respect to the free couplings
@@ -250,6 +250,7 @@ fn residual(
     beta: f64,
     scale: f64,
     r: &mut DMatrix<f64>,
+    want_loss: bool,
 ) -> f64 {
     let rows = h.nrows().max(1);
     let sums: Vec<f64> = r
@@ -268,11 +269,16 @@ fn residual(
                     e / (1.0 + e)
                 };
                 *ri = -2.0 * scale * yi * sigma;
-                s += z.max(0.0) + e.ln_1p();
+                if want_loss {
+                    s += z.max(0.0) + e.ln_1p();
+                }
             }
             s
         })
         .collect();
+    if !want_loss {
+        return f64::NAN;
+    }
     let total: f64 = sums.iter().sum();
     total / (beta * h.len() as f64)
 }
@@ -295,9 +301,14 @@ impl Workspace {
 
     /// Fields and residual at `j`; returns the mean loss L (eq. (T3)).
     fn eval_loss(&mut self, p: &Problem, j: &DMatrix<f64>, beta: f64) -> f64 {
+        self.eval(p, j, beta, true)
+    }
+
+    /// Fields and residual at `j`; the mean loss if `want_loss` (NaN otherwise).
+    fn eval(&mut self, p: &Problem, j: &DMatrix<f64>, beta: f64, want_loss: bool) -> f64 {
         p.fields_into(j, &mut self.h);
         let scale = 1.0 / (p.rows() as f64 * p.p() as f64);
-        residual(&self.h, &p.y, beta, scale, &mut self.r)
+        residual(&self.h, &p.y, beta, scale, &mut self.r, want_loss)
     }
 
     /// Euclidean gradient G = R Xᵀ (residual already scaled by 1/RP), zero
@@ -536,7 +547,7 @@ pub fn train_fixed_norm(
         d *= -1.0;
         man.project(&x, &mut d);
         let mut slope = g.dot(&d);
-        if !(slope < 0.0) {
+        if slope >= 0.0 || slope.is_nan() {
             // Not a descent direction: restart from steepest descent.
             s_hist.clear();
             y_hist.clear();
@@ -761,6 +772,77 @@ pub fn log_epochs(epochs: usize, per_decade: usize, include_zero: bool) -> Vec<u
     v
 }
 
+/// Full-batch gradient descent on one problem, one epoch at a time (the engine
+/// of [`train_gd`], public for benchmarks and custom protocols).
+pub struct GradientDescent<'a> {
+    problem: &'a Problem,
+    ws: Workspace,
+    j: DMatrix<f64>,
+    beta: f64,
+    lr: f64,
+    fresh: bool,
+}
+
+impl<'a> GradientDescent<'a> {
+    /// Starts from couplings `j0` (checked with [`Problem::check_couplings`]).
+    pub fn new(problem: &'a Problem, j0: DMatrix<f64>, beta: f64, lr: f64) -> Result<Self> {
+        finite("beta", beta)?;
+        ensure(beta > 0.0, || format!("beta must be positive, got {beta}"))?;
+        finite("learning rate", lr)?;
+        ensure(lr > 0.0, || {
+            format!("the learning rate must be positive, got {lr}")
+        })?;
+        problem.check_couplings(&j0)?;
+        Ok(Self {
+            problem,
+            ws: Workspace::new(problem),
+            j: j0,
+            beta,
+            lr,
+            fresh: false,
+        })
+    }
+
+    /// The current couplings.
+    pub fn couplings(&self) -> &DMatrix<f64> {
+        &self.j
+    }
+
+    /// The mean loss L (eq. (T3)) at the current couplings; leaves the fields
+    /// and residual in place so that the next [`step`](Self::step) reuses them.
+    pub fn loss(&mut self) -> f64 {
+        let l = self.ws.eval(self.problem, &self.j, self.beta, true);
+        self.fresh = true;
+        l
+    }
+
+    /// The fields H = J X at the current couplings (after [`loss`](Self::loss)).
+    fn fields(&self) -> &DMatrix<f64> {
+        &self.ws.h
+    }
+
+    /// One epoch J ← J − η ∇L (eq. (T10)): two matrix products. Fails with
+    /// [`Error::Diverged`] if the couplings become non-finite.
+    pub fn step(&mut self) -> Result<()> {
+        if !self.fresh {
+            self.ws.eval(self.problem, &self.j, self.beta, false);
+        }
+        self.fresh = false;
+        self.ws.eval_gradient(self.problem);
+        if self.problem.coupling == Coupling::Symmetric {
+            symmetrize_sum(&mut self.ws.g);
+        }
+        axpy(&mut self.j, -self.lr, &self.ws.g);
+        if !self.j.iter().all(|v| v.is_finite()) {
+            return Err(Error::Diverged(format!(
+                "gradient descent with learning rate {} produced non-finite couplings; lower --lr",
+                self.lr
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Progress report of [`train_gd`]: epochs completed.
 pub type GdObserver<'a> = &'a mut dyn FnMut(usize);
 
@@ -782,7 +864,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
     })?;
     ensure(cfg.epochs >= 1, || "at least one epoch is needed".into())?;
     let (r, n) = (problem.rows(), problem.n());
-    let mut j = match cfg.init {
+    let j = match cfg.init {
         Init::Zero => DMatrix::zeros(r, n),
         Init::Hebb => problem.hebb(),
         Init::Random => {
@@ -806,65 +888,68 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
         }
     };
     let record = log_epochs(cfg.epochs, cfg.points_per_decade, cfg.init != Init::Zero);
-    let mut ws = Workspace::new(problem);
+    let mut gd = GradientDescent::new(problem, j, cfg.beta, cfg.lr)?;
     let mut trajectory = vec![];
     let mut snapshots = vec![];
     let mut next_record = 0;
     let mut loss0 = None;
     for epoch in 0..=cfg.epochs {
         // State after `epoch` updates.
-        let l = ws.eval_loss(problem, &j, cfg.beta);
-        let l0 = *loss0.get_or_insert(l);
-        if !l.is_finite() || l > 100.0 * l0 {
-            return Err(Error::Diverged(format!(
-                "gradient descent with learning rate {} diverged at epoch {epoch} (loss {l:.3e}, initial {l0:.3e}); lower --lr",
-                cfg.lr
-            )));
-        }
         let want_point = next_record < record.len() && record[next_record] == epoch;
         let want_snap = epoch == cfg.epochs || (epoch > 0 && cfg.snapshots.contains(&epoch));
-        if want_point || want_snap {
-            let st = crate::stabilities::Stabilities::from_fields(problem, &ws.h, &j)?;
-            let lam: Vec<f64> = st.row_norms.iter().map(|v| cfg.beta * v).collect();
-            if want_point {
-                let (lm, ls) = mean_std(&lam);
-                let s = st.summary();
-                trajectory.push(TrajectoryPoint {
-                    epoch,
-                    lambda_mean: lm,
-                    lambda_std: ls,
-                    loss: cfg.beta * l,
-                    eps: s.eps,
-                    mean: s.mean,
-                    var: s.var,
-                });
-                next_record += 1;
+        if epoch == 0 || want_point || want_snap {
+            let l = gd.loss();
+            let l0 = *loss0.get_or_insert(l);
+            if !l.is_finite() || l > 100.0 * l0 {
+                return Err(Error::Diverged(format!(
+                    "gradient descent with learning rate {} diverged by epoch {epoch} (loss {l:.3e}, initial {l0:.3e}); lower --lr",
+                    cfg.lr
+                )));
             }
-            if want_snap {
-                snapshots.push(Snapshot {
-                    epoch,
-                    lambda: lam,
-                    stabilities: st.delta,
-                });
+            if want_point || want_snap {
+                let st = crate::stabilities::Stabilities::from_fields(
+                    problem,
+                    gd.fields(),
+                    gd.couplings(),
+                )?;
+                let lam: Vec<f64> = st.row_norms.iter().map(|v| cfg.beta * v).collect();
+                if want_point {
+                    let (lm, ls) = mean_std(&lam);
+                    let s = st.summary();
+                    trajectory.push(TrajectoryPoint {
+                        epoch,
+                        lambda_mean: lm,
+                        lambda_std: ls,
+                        loss: cfg.beta * l,
+                        eps: s.eps,
+                        mean: s.mean,
+                        var: s.var,
+                    });
+                    next_record += 1;
+                }
+                if want_snap {
+                    snapshots.push(Snapshot {
+                        epoch,
+                        lambda: lam,
+                        stabilities: st.delta,
+                    });
+                }
             }
         }
         if epoch == cfg.epochs {
             break;
         }
-        ws.eval_gradient(problem);
-        if problem.coupling == Coupling::Symmetric {
-            symmetrize_sum(&mut ws.g);
-        }
-        axpy(&mut j, -cfg.lr, &ws.g);
-        if !j.iter().all(|v| v.is_finite()) {
-            return Err(Error::Diverged(format!(
+        gd.step().map_err(|e| match e {
+            Error::Diverged(_) => Error::Diverged(format!(
                 "gradient descent with learning rate {} diverged at epoch {} (non-finite couplings); lower --lr",
                 cfg.lr,
                 epoch + 1
-            )));
-        }
+            )),
+            e => e,
+        })?;
         observer(epoch + 1);
     }
+    let j = gd.j;
     Ok(GdResult {
         j,
         trajectory,

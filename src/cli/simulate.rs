@@ -166,6 +166,12 @@ pub struct SnapshotSummary {
     /// Why the theory is missing, if it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub theory_error: Option<String>,
+    /// Mean over rows of the smallest stability min_μ Δ_i^μ (the row's margin).
+    pub margin_mean: f64,
+    /// Gardner's maximal margin κ*(α) (α < 2 only), the λ → ∞ limit of the margin.
+    pub kappa_max: Option<f64>,
+    /// W1 distance to the maximal-margin law Φ(κ*)δ(Δ−κ*) + θ(Δ−κ*)φ(Δ) (α < 2).
+    pub w1_max_margin: Option<f64>,
 }
 
 /// The JSON summary printed by `--json` (and stored in the manifest).
@@ -428,6 +434,25 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 let sm = sst.summary();
                 let (sth, sth_err) = theory_or_error(alpha, sl);
                 let (sks, sw1) = compare(&sst, &sth)?;
+                let margin_mean = (0..s.stabilities.nrows())
+                    .map(|i| s.stabilities.row(i).min())
+                    .sum::<f64>()
+                    / s.stabilities.nrows() as f64;
+                let kappa_max = if alpha < 2.0 {
+                    plam::capacity::max_margin(alpha).ok()
+                } else {
+                    None
+                };
+                let w1_max_margin = match kappa_max {
+                    Some(k) => Some(plam::statistics::wasserstein1(sst.values(), |x| {
+                        if x < k {
+                            0.0
+                        } else {
+                            plam::normal::cdf(x)
+                        }
+                    })?),
+                    None => None,
+                };
                 snap_summaries.push(SnapshotSummary {
                     epoch: s.epoch,
                     lambda: sl,
@@ -438,6 +463,9 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                     w1: sw1,
                     theory: sth.as_ref().map(|t| t.summary(sl)),
                     theory_error: sth_err,
+                    margin_mean,
+                    kappa_max,
+                    w1_max_margin,
                 });
             }
             let loss = res.trajectory.last().map(|t| t.loss).unwrap_or(f64::NAN);
