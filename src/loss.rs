@@ -20,6 +20,27 @@ pub struct Kink {
     pub right: f64,
 }
 
+/// The proximal scale x = β(1 − q), held as ln x and as x itself (the latter
+/// +∞ once ln x > 709), so that losses can use the cheap direct products when
+/// x is representable and the logarithmic route when it is not.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// ln x.
+    pub ln: f64,
+    /// x (possibly +∞).
+    pub value: f64,
+}
+
+impl Scale {
+    /// The scale e^{ln_x}.
+    pub fn new(ln_x: f64) -> Self {
+        Self {
+            ln: ln_x,
+            value: ln_x.exp(),
+        }
+    }
+}
+
 /// A convex per-pattern loss, non-increasing up to its minimum.
 pub trait Loss: Send + Sync + std::fmt::Debug {
     /// Short name used in output ("pl", "hinge", "square").
@@ -32,8 +53,8 @@ pub trait Loss: Send + Sync + std::fmt::Debug {
     }
     /// ℓ(Δ).
     fn value(&self, delta: f64) -> f64;
-    /// (x·ℓ′(Δ), x·ℓ″(Δ)) for x = e^{ln_x}, away from kinks.
-    fn scaled_derivatives(&self, delta: f64, ln_x: f64) -> (f64, f64);
+    /// (x·ℓ′(Δ), x·ℓ″(Δ)), away from kinks; finite wherever these products are.
+    fn scaled_derivatives(&self, delta: f64, x: Scale) -> (f64, f64);
     /// Kinks (jumps of ℓ′), sorted.
     fn kinks(&self) -> Vec<Kink> {
         Vec::new()
@@ -70,6 +91,7 @@ pub fn softplus(z: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PseudoLikelihood {
     lambda: f64,
+    ln_2l: f64,
 }
 
 impl PseudoLikelihood {
@@ -83,7 +105,10 @@ impl PseudoLikelihood {
         ensure(lambda <= 1e6, || {
             format!("λ must be at most 1e6, got {lambda}")
         })?;
-        Ok(Self { lambda })
+        Ok(Self {
+            lambda,
+            ln_2l: (2.0 * lambda).ln(),
+        })
     }
 }
 
@@ -97,15 +122,26 @@ impl Loss for PseudoLikelihood {
     fn value(&self, delta: f64) -> f64 {
         softplus(-2.0 * self.lambda * delta)
     }
-    /// x·ℓ′ = −x·2λ·σ(−2λΔ), x·ℓ″ = x·4λ²·σ(2λΔ)σ(−2λΔ) (eq. (L1′)), each as
-    /// one exponential of a sum of logarithms.
-    fn scaled_derivatives(&self, delta: f64, ln_x: f64) -> (f64, f64) {
+    /// x·ℓ′ = −x·2λ·σ(−2λΔ), x·ℓ″ = x·4λ²·σ(2λΔ)σ(−2λΔ) (eq. (L1′)). For
+    /// x < e^{690} directly from one exponential e^{−|2λΔ|} (where it
+    /// underflows the products are below e^{−55}·λ, negligible next to the
+    /// O(1) terms they join); beyond, as exponentials of sums of logarithms.
+    fn scaled_derivatives(&self, delta: f64, x: Scale) -> (f64, f64) {
         let z = 2.0 * self.lambda * delta;
+        if x.ln < 690.0 {
+            let e = (-z.abs()).exp();
+            let inv = 1.0 / (1.0 + e);
+            let sig_neg = if z > 0.0 { e * inv } else { inv }; // σ(−z)
+            let two_l_x = 2.0 * self.lambda * x.value;
+            return (
+                -two_l_x * sig_neg,
+                two_l_x * 2.0 * self.lambda * e * inv * inv,
+            );
+        }
         let sp_pos = softplus(z); // −ln σ(−z)
         let sp_neg = softplus(-z); // −ln σ(z)
-        let ln_2l = (2.0 * self.lambda).ln();
-        let d1 = -(ln_x + ln_2l - sp_pos).exp();
-        let d2 = (ln_x + 2.0 * ln_2l - sp_pos - sp_neg).exp();
+        let d1 = -(x.ln + self.ln_2l - sp_pos).exp();
+        let d2 = (x.ln + 2.0 * self.ln_2l - sp_pos - sp_neg).exp();
         (d1, d2)
     }
     /// x λ² sech²(λΔ) = 1 at λΔ = ±acosh(λ√x) when λ√x > 1 (eq. (L1″)).
@@ -174,9 +210,9 @@ impl Loss for Hinge {
     fn value(&self, delta: f64) -> f64 {
         self.lambda * (self.kappa - delta).max(0.0)
     }
-    fn scaled_derivatives(&self, delta: f64, ln_x: f64) -> (f64, f64) {
+    fn scaled_derivatives(&self, delta: f64, x: Scale) -> (f64, f64) {
         if delta < self.kappa {
-            (-(ln_x + self.lambda.ln()).exp(), 0.0)
+            (-(x.ln + self.lambda.ln()).exp(), 0.0)
         } else {
             (0.0, 0.0)
         }
@@ -245,9 +281,17 @@ impl Loss for Square {
     fn value(&self, delta: f64) -> f64 {
         0.5 * self.lambda * (delta - self.kappa).powi(2)
     }
-    fn scaled_derivatives(&self, delta: f64, ln_x: f64) -> (f64, f64) {
-        let xl = (ln_x + self.lambda.ln()).exp();
-        (xl * (delta - self.kappa), xl)
+    fn scaled_derivatives(&self, delta: f64, x: Scale) -> (f64, f64) {
+        let ln_xl = x.ln + self.lambda.ln();
+        let d = delta - self.kappa;
+        // x·λ·(Δ − κ) as one exponential, so that a huge x times a tiny
+        // distance from κ stays finite.
+        let d1 = if d == 0.0 {
+            0.0
+        } else {
+            d.signum() * (ln_xl + d.abs().ln()).exp()
+        };
+        (d1, ln_xl.exp())
     }
     fn width(&self) -> f64 {
         1.0
@@ -292,7 +336,7 @@ mod tests {
             let fd1 = (l.value(d + h) - l.value(d - h)) / (2.0 * h);
             let h2 = 1e-4;
             let fd2 = (l.value(d + h2) - 2.0 * l.value(d) + l.value(d - h2)) / (h2 * h2);
-            let (d1, d2) = l.scaled_derivatives(d, 0.0);
+            let (d1, d2) = l.scaled_derivatives(d, Scale::new(0.0));
             assert!(
                 (d1 - fd1).abs() < 1e-9 * (1.0 + fd1.abs()),
                 "{d}: {d1} vs {fd1}"
@@ -305,12 +349,30 @@ mod tests {
     }
 
     #[test]
+    fn pl_direct_and_logarithmic_routes_agree() {
+        // The two code paths meet at ln x = 690; on either side of it they
+        // must agree to rounding (a few ulp of ln x ≈ 690, i.e. ~1e-13).
+        let l = PseudoLikelihood::new(0.7).unwrap();
+        for &d in &[-3.0, -0.2, 0.0, 0.5, 400.0, 500.0] {
+            let lo = l.scaled_derivatives(d, Scale::new(689.999_999));
+            let hi = l.scaled_derivatives(d, Scale::new(690.000_001));
+            let f = (2e-6f64).exp();
+            for (a, b) in [(lo.0, hi.0), (lo.1, hi.1)] {
+                assert!(
+                    (a * f - b).abs() <= 1e-12 * b.abs() + 1e-300,
+                    "Δ = {d}: {a} vs {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn pl_scaled_derivatives_survive_huge_x() {
         // At ln x = 5000 and λΔ = 2500, x·ℓ′ = −2λ·e^{5000 − 5000}·(1+…) ≈ −2λ;
         // forming x would overflow. Exponents of size 5000 carry an absolute
         // rounding of a few ulp(5000) ≈ 1e-12, hence the 5e-12 tolerance.
         let l = PseudoLikelihood::new(1.0).unwrap();
-        let (d1, d2) = l.scaled_derivatives(2500.0, 5000.0);
+        let (d1, d2) = l.scaled_derivatives(2500.0, Scale::new(5000.0));
         assert!(
             (d1 + 2.0).abs() < 5e-12 && (d2 - 4.0).abs() < 1e-11,
             "{d1} {d2}"

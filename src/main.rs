@@ -1,12 +1,18 @@
-//! The `plam` command line.
-#[allow(dead_code)]
+//! The `plam` command line: theory, simulation and validation front ends.
+//! Every subcommand prints machine-readable output (`--json` or `--csv`) and
+//! exits non-zero with a one-line message on bad input.
+
 mod cli;
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
-/// Theory-and-numerics verification suite for pseudo-likelihood associative memories.
 #[derive(Parser)]
-#[command(name = "plam", version)]
+#[command(
+    name = "plam",
+    version,
+    about = "Pseudo-likelihood associative memories: replica theory against finite-N simulation"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -14,6 +20,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Replica-symmetric saddle point at one (α, λ) or on a grid.
+    Theory(cli::theory::TheoryArgs),
+    /// The replica density P(Δ) and its CDF on a grid of Δ.
+    Density(cli::theory::DensityArgs),
+    /// Gardner capacity α_c(κ) of the spherical perceptron at margin κ.
+    Capacity(cli::theory::CapacityArgs),
+    /// Maximal margin κ*(α) of the spherical perceptron at load α < 2.
+    Margin(cli::theory::MarginArgs),
+    /// Cover's probability that P random points in general position are linearly separable in D dimensions.
+    Cover(cli::theory::CoverArgs),
     /// Train finite-N networks and compare their stabilities with the replica theory.
     Simulate(cli::simulate::SimulateArgs),
     /// Basins of attraction of a network trained by a learning rule.
@@ -24,19 +40,24 @@ enum Command {
     Reproduce(cli::reproduce::ReproduceArgs),
 }
 
-fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let res = match cli.command {
+    let result = match cli.command {
+        Command::Theory(a) => cli::theory::theory(a),
+        Command::Density(a) => cli::theory::density(a),
+        Command::Capacity(a) => cli::theory::capacity(a),
+        Command::Margin(a) => cli::theory::margin(a),
+        Command::Cover(a) => cli::theory::cover(a),
         Command::Simulate(a) => cli::simulate::run(a),
         Command::Basins(a) => cli::basins::run(a),
         Command::Retrieval(a) => cli::basins::run_retrieval(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
     };
-    match res {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
+            eprintln!("plam: error: {e:#}");
+            ExitCode::from(1)
         }
     }
 }

@@ -22,7 +22,7 @@
 
 use crate::error::{ensure, finite};
 use crate::integration::{integrate, Integral};
-use crate::loss::{Kink, Loss, PseudoLikelihood};
+use crate::loss::{Kink, Loss, PseudoLikelihood, Scale};
 use crate::normal;
 use crate::{Error, Result};
 use std::sync::Arc;
@@ -31,7 +31,8 @@ use std::sync::Arc;
 pub const T_MAX: f64 = 9.0;
 /// Relative tolerance of every quadrature.
 const RTOL: f64 = 1e-12;
-/// Newton stops when |ln S| falls below this.
+/// Newton stops when |ln S| falls below this (or below 4ε|ln x|, the rounding
+/// floor when ln x is large).
 const NEWTON_TOL: f64 = 1e-12;
 const MAX_NEWTON: usize = 100;
 const MAX_PANELS: usize = 400;
@@ -39,6 +40,9 @@ const MAX_PANELS: usize = 400;
 /// transition's tail decays like e^{−2|m|}; it must have died out (e^{−64} ≈
 /// 1e-28) before a large panel begins, or that panel sees a boundary layer its
 /// Gauss and Kronrod nodes both miss, and the error estimate with them.
+/// Ladder rungs further than this from the transition (in Δ) are dropped:
+/// beyond it the t-grid's own breakpoints already resolve the density.
+const LADDER_REACH: f64 = 1.0;
 const LADDER: [f64; 15] = [
     -32.0, -16.0, -8.0, -4.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0,
 ];
@@ -91,6 +95,7 @@ pub struct Solution {
     pub iterations: usize,
     /// Final |α E[(Δ*−t)²] − 1|.
     pub residual: f64,
+    scale: Scale,
 }
 
 /// Solves the saddle point for `loss` at load `alpha`.
@@ -131,9 +136,9 @@ pub fn solve_arc(loss: Arc<dyn Loss>, alpha: f64) -> Result<Solution> {
         multiplier_x: f64::NAN,
         iterations: 0,
         residual: f64::NAN,
+        scale: Scale::new(0.0),
     };
     sol.find_ln_x()?;
-    sol.fill_moments()?;
     Ok(sol)
 }
 
@@ -145,7 +150,7 @@ impl Solution {
 
     /// g(Δ) = Δ + xℓ′(Δ) away from kinks, with g′(Δ) − 1 = xℓ″(Δ) (eq. (R3)).
     fn g(&self, delta: f64) -> (f64, f64) {
-        let (d1, d2) = self.loss.scaled_derivatives(delta, self.ln_x);
+        let (d1, d2) = self.loss.scaled_derivatives(delta, self.scale);
         (delta + d1, d2)
     }
 
@@ -165,10 +170,10 @@ impl Solution {
 
     /// The proximal map Δ*(t) = argmin_Δ {ℓ(Δ) + (Δ − t)²/(2x)} (eq. (R3)).
     ///
-    /// Off the atoms, Δ* solves |xℓ′(Δ)| = |Δ − t| with the sign of ℓ′ fixed
-    /// by that of t − g(t); it is found as the root of the log form
-    /// φ(Δ) = ln|xℓ′(Δ)| − ln|Δ − t|, monotone on the side of t that holds the
-    /// root and nearly linear where ℓ′ is exponential (where Newton on g itself
+    /// Off the atoms, Δ* solves −s·xℓ′(Δ) = s(Δ − t) > 0 with s = sign(t − g(t))
+    /// the side of t that holds the root; it is found as the root of the log
+    /// form φ(Δ) = ln(−s·xℓ′(Δ)) − ln(s(Δ − t)), monotone on that side of t and
+    /// nearly linear where ℓ′ is exponential (where Newton on g itself
     /// would creep by 1/(2λ) per step), by Newton's method safeguarded with
     /// bisection on an expanding bracket. Accuracy: a few ulp of Δ*.
     pub fn prox(&self, t: f64) -> f64 {
@@ -186,10 +191,15 @@ impl Solution {
         let s = if g0 < t { 1.0 } else { -1.0 };
         // φ(t + s·r) is +∞ at r = 0 and decreasing in r: expand r until φ ≤ 0.
         let phi = |d: f64| -> (f64, f64) {
-            let (d1, c) = self.loss.scaled_derivatives(d, self.ln_x);
+            let (d1, c) = self.loss.scaled_derivatives(d, self.scale);
             let r = s * (d - t);
-            // φ = ln|xℓ′| − ln r;  dφ/dr = s·xℓ″/(xℓ′) − 1/r.
-            ((d1.abs()).ln() - r.ln(), s * c / d1 - 1.0 / r)
+            let v = -s * d1;
+            if v <= 0.0 {
+                // ℓ′ has changed sign (square loss beyond κ): past the root.
+                return (f64::NEG_INFINITY, f64::NAN);
+            }
+            // φ = ln(−s·xℓ′) − ln r;  dφ/dr = s·xℓ″/(xℓ′) − 1/r.
+            (v.ln() - r.ln(), s * c / d1 - 1.0 / r)
         };
         let mut r_lo = 0.0;
         let mut r_hi = self.loss.width().min(1.0);
@@ -247,14 +257,16 @@ impl Solution {
     /// Breakpoints in Δ: images of a t-grid, kinks, and the loss's slope
     /// transitions ± multiples of its width.
     fn delta_breakpoints(&self) -> Vec<f64> {
-        const TGRID: [f64; 11] = [
-            -T_MAX, -6.0, -4.0, -2.5, -1.25, 0.0, 1.25, 2.5, 4.0, 6.0, T_MAX,
-        ];
+        const TGRID: [f64; 9] = [-T_MAX, -5.0, -2.5, -1.0, 0.0, 1.0, 2.5, 5.0, T_MAX];
         let mut b: Vec<f64> = TGRID.iter().map(|&t| self.prox(t)).collect();
         let (lo, hi) = (b[0], b[TGRID.len() - 1]);
         let w = self.loss.width();
         for c in self.loss.transitions(self.ln_x) {
-            for m in LADDER {
+            for m in LADDER
+                .iter()
+                .filter(|m| m.abs() >= 1.0 || **m == 0.0)
+                .filter(|m| m.abs() * w <= LADDER_REACH)
+            {
                 let d = c + m * w;
                 if d > lo && d < hi {
                     b.push(d);
@@ -278,8 +290,8 @@ impl Solution {
         let mut total = integrate(
             |d| {
                 let (p, jac) = self.point_from_delta(d);
-                if p.t.abs() > T_MAX {
-                    return [0.0; K];
+                if p.t.is_nan() || p.t.abs() > T_MAX {
+                    return [0.0; K]; // outside the truncation (or t = ±∞ from an overflowing x·ℓ′)
                 }
                 let w = normal::pdf(p.t) * jac;
                 let mut v = f(&p);
@@ -335,6 +347,24 @@ impl Solution {
     /// node (eq. (R4′)): slower, and independent of the Δ-space route; used to
     /// check it.
     pub fn expect_t<const K: usize>(&self, f: impl Fn(&Point) -> [f64; K]) -> Result<Integral<K>> {
+        let tb = self.t_breakpoints();
+        integrate(
+            |t| {
+                let p = self.point_at_t(t);
+                let w = normal::pdf(t);
+                let mut v = f(&p);
+                v.iter_mut().for_each(|x| *x *= w);
+                v
+            },
+            &tb,
+            RTOL,
+            MAX_PANELS,
+        )
+    }
+
+    /// Breakpoints in t for t-space integration: a fixed grid on [−9, 9], the
+    /// atoms' gap ends, and the images of the full transition ladder.
+    pub fn t_breakpoints(&self) -> Vec<f64> {
         let mut tb: Vec<f64> = vec![
             -T_MAX, -6.0, -4.0, -2.5, -1.25, 0.0, 1.25, 2.5, 4.0, 6.0, T_MAX,
         ];
@@ -353,20 +383,8 @@ impl Solution {
         }
         tb.sort_by(f64::total_cmp);
         tb.dedup();
-        integrate(
-            |t| {
-                let p = self.point_at_t(t);
-                let w = normal::pdf(t);
-                let mut v = f(&p);
-                v.iter_mut().for_each(|x| *x *= w);
-                v
-            },
-            &tb,
-            RTOL,
-            MAX_PANELS,
-        )
+        tb
     }
-
     /// The [`Point`] of the law at Gaussian variable t (inner proximal solve).
     pub fn point_at_t(&self, t: f64) -> Point {
         let delta = self.prox(t);
@@ -379,7 +397,7 @@ impl Solution {
                 resid: delta - t,
             };
         }
-        let c = self.loss.scaled_derivatives(delta, self.ln_x).1;
+        let c = self.loss.scaled_derivatives(delta, self.scale).1;
         let slope = 1.0 / (1.0 + c);
         Point {
             t,
@@ -390,28 +408,61 @@ impl Solution {
         }
     }
 
-    /// S(u)/α and dS/du /α at the current ln x (eqs. (R4), (R7)).
-    fn saddle_residual(&self) -> Result<(f64, f64)> {
-        let r = self.expect(|p| {
-            let r2 = p.resid * p.resid;
-            [r2, 2.0 * r2 * p.slope]
-        })?;
-        Ok((self.alpha * r.value[0], self.alpha * r.value[1]))
+    /// Sets ln x (and the cached scale).
+    fn set_ln_x(&mut self, u: f64) {
+        self.ln_x = u;
+        self.scale = Scale::new(u);
     }
 
-    /// Safeguarded Newton on ln S(u) = 0, u = ln x.
+    /// One pass at the current ln x: S = αE[(Δ*−t)²], dS/du = 2αE[(Δ*−t)²·∂Δ*/∂t]
+    /// (eqs. (R4), (R7)), and the moments about `c` that [`Self::fill_moments`]
+    /// turns into the reported quantities (eqs. (R8)–(R12)), gathered in the
+    /// same pass so that the accepted iterate needs no extra integration.
+    fn pass(&self, c: f64) -> Result<[f64; 8]> {
+        let loss = self.loss.clone();
+        let r = self.expect(|p| {
+            let r2 = p.resid * p.resid;
+            let d = p.delta - c;
+            [
+                r2,
+                2.0 * r2 * p.slope,
+                1.0,
+                d,
+                d * d,
+                loss.value(p.delta),
+                p.stiffness,
+                p.stiffness * p.stiffness,
+            ]
+        })?;
+        Ok(r.value)
+    }
+
+    /// Safeguarded Newton on ln S(u) = 0, u = ln x, then the moments at the
+    /// accepted iterate.
     fn find_ln_x(&mut self) -> Result<()> {
         let mut u = self.loss.initial_ln_x(self.alpha);
         let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
         let mut last = f64::NAN;
         for it in 1..=MAX_NEWTON {
-            self.ln_x = u;
-            let (s, ds) = self.saddle_residual()?;
+            self.set_ln_x(u);
+            let c = self.prox(0.0);
+            let m = self.pass(c)?;
+            let (s, ds) = (self.alpha * m[0], self.alpha * m[1]);
             let h = s.ln();
             last = (s - 1.0).abs();
             self.iterations = it;
-            if h.abs() <= NEWTON_TOL {
+            let slope = ds / s;
+            let mut step = if slope > 0.0 && slope.is_finite() {
+                -h / slope
+            } else {
+                f64::NAN
+            };
+            // Exponents of size |u| carry an absolute rounding of ~ε|u| into
+            // every x·ℓ′ and hence into S: that is the attainable floor.
+            let tol = NEWTON_TOL.max(4.0 * f64::EPSILON * u.abs());
+            if h.abs() <= tol || (step.is_finite() && step.abs() <= 4.0 * f64::EPSILON * u.abs()) {
                 self.residual = last;
+                self.fill_moments(c, m);
                 return Ok(());
             }
             if h < 0.0 {
@@ -419,12 +470,6 @@ impl Solution {
             } else {
                 hi = hi.min(u);
             }
-            let slope = ds / s;
-            let mut step = if slope > 0.0 && slope.is_finite() {
-                -h / slope
-            } else {
-                f64::NAN
-            };
             // Trust region: at most max(8, |u|/2) per step in ln x.
             let cap = 8.0_f64.max(0.5 * u.abs());
             if !step.is_finite() {
@@ -434,10 +479,6 @@ impl Solution {
             let mut next = u + step;
             if lo.is_finite() && hi.is_finite() && !(next > lo && next < hi) {
                 next = 0.5 * (lo + hi);
-            }
-            if next == u {
-                self.residual = last;
-                return Ok(());
             }
             u = next;
         }
@@ -454,24 +495,12 @@ impl Solution {
         })
     }
 
-    /// Moments of the law at the solved x (eqs. (R8)–(R12)).
-    fn fill_moments(&mut self) -> Result<()> {
-        self.x = self.ln_x.exp();
-        let c = self.prox(0.0);
+    /// The reported quantities from one pass's moments about the median `c`
+    /// (eqs. (R8)–(R12)).
+    fn fill_moments(&mut self, c: f64, m: [f64; 8]) {
+        self.x = self.scale.value;
         self.median = c;
-        let loss = self.loss.clone();
-        let r = self.expect(|p| {
-            let d = p.delta - c;
-            [
-                1.0,
-                d,
-                d * d,
-                loss.value(p.delta),
-                p.stiffness,
-                p.stiffness * p.stiffness,
-            ]
-        })?;
-        let [m0, m1, m2, l, st, st2] = r.value;
+        let [_, _, m0, m1, m2, l, st, st2] = m;
         let mean_shift = m1 / m0;
         self.mean = c + mean_shift;
         self.var = (m2 / m0 - mean_shift * mean_shift).max(0.0);
@@ -482,7 +511,6 @@ impl Solution {
         let g0 = self.g_left(0.0);
         self.ln_eps = normal::ln_cdf(g0);
         self.eps = normal::cdf(g0);
-        Ok(())
     }
 
     /// g(Δ⁻): the left limit at a kink.

@@ -1,10 +1,8 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
 pub mod basins;
-pub mod simulate;
-#[allow(dead_code)]
 pub mod reproduce;
-#[allow(dead_code)]
+pub mod simulate;
 pub mod theory;
 
 use anyhow::{bail, Context};
