@@ -38,7 +38,7 @@ fn quick(name: &str) {
 }
 
 /// The claims tested below; a registered claim missing here fails the suite.
-const TESTED: &[&str] = &["capacity"];
+const TESTED: &[&str] = &["basins_retrieval", "capacity"];
 
 #[test]
 fn every_registered_claim_has_a_quick_test() {
@@ -54,4 +54,9 @@ fn every_registered_claim_has_a_quick_test() {
 #[test]
 fn capacity_quick() {
     quick("capacity");
+}
+
+#[test]
+fn basins_retrieval_quick() {
+    quick("basins_retrieval");
 }

@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::report::{self, Check, Stopwatch};
 use crate::Result;
 
+pub mod basins_retrieval;
 pub mod capacity;
 pub mod stabilities_fixed_norm;
 
@@ -56,6 +57,11 @@ pub struct Claim {
 /// `src/validation/` and one line here (plus a `[[bin]]` entry for its
 /// thin binary).
 pub const REGISTRY: &[Claim] = &[
+    Claim {
+        name: "basins_retrieval",
+        summary: "at α = 0.4 pseudo-likelihood retrieves from farther than every classical rule",
+        run: basins_retrieval::run,
+    },
     Claim {
         name: "stabilities_fixed_norm",
         summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
