@@ -38,7 +38,7 @@ fn quick(name: &str) {
 }
 
 /// The claims tested below; a registered claim missing here fails the suite.
-const TESTED: &[&str] = &["basins_retrieval", "capacity"];
+const TESTED: &[&str] = &["basins_load", "basins_retrieval", "capacity"];
 
 #[test]
 fn every_registered_claim_has_a_quick_test() {
@@ -59,4 +59,9 @@ fn capacity_quick() {
 #[test]
 fn basins_retrieval_quick() {
     quick("basins_retrieval");
+}
+
+#[test]
+fn basins_load_quick() {
+    quick("basins_load");
 }
