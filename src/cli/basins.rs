@@ -156,6 +156,11 @@ struct Built {
     min_stability: f64,
     /// ‖J − Jᵀ‖ / ‖J + Jᵀ‖.
     asymmetry: f64,
+    /// pl: effective norm λ (fixed norm: λ; gradient descent: β·mean_i |J_i|).
+    lambda_eff: Option<f64>,
+    /// pl: replica fraction of unstable spins ε(α, λ_eff) (fixed-norm theory;
+    /// for gradient descent the comparison of the paper, at the mean λ).
+    replica_unstable_spins: Option<f64>,
     #[serde(skip)]
     network: Option<Network>,
     #[serde(skip)]
@@ -292,6 +297,23 @@ fn build(a: &NetworkArgs) -> anyhow::Result<Built> {
         }
     };
     let asymmetry = rules::asymmetry(&j)?;
+    let lambda_eff = (a.rule == Rule::Pl).then(|| {
+        a.lambda.unwrap_or_else(|| {
+            let r = rules::row_norms(&j);
+            a.beta * r.iter().sum::<f64>() / r.len() as f64
+        })
+    });
+    let alpha_actual = p as f64 / a.n as f64;
+    let replica_unstable_spins = match lambda_eff {
+        Some(l) => Some(
+            plam::saddle_point::solve_pl(alpha_actual, l)
+                .with_context(|| {
+                    format!("replica saddle point at alpha {alpha_actual}, lambda {l}")
+                })?
+                .eps,
+        ),
+        None => None,
+    };
     let network = Network::new(j)?;
     let st = storage(&network, &xi)?;
     Ok(Built {
@@ -316,6 +338,8 @@ fn build(a: &NetworkArgs) -> anyhow::Result<Built> {
         unstable_spins: st.unstable_spins,
         min_stability: st.min_stability,
         asymmetry,
+        lambda_eff,
+        replica_unstable_spins,
         network: Some(network),
         patterns: xi,
     })
