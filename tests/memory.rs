@@ -646,3 +646,69 @@ fn pseudo_likelihood_adapter_returns_valid_couplings() {
     }
     assert!(pseudo_likelihood(&xi, Coupling::Perceptron, &gd).is_err());
 }
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let (n, p) = (120, 36);
+    let xi = patterns(n, p, 151);
+    let j = perceptron(&xi, 0.5, 10_000).unwrap().couplings;
+    let net = Network::new(j.clone()).unwrap();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let opts = RetrievalOptions {
+                dynamics: DynamicsOptions {
+                    schedule: Schedule::Asynchronous,
+                    max_steps: 500,
+                    seed: 2,
+                },
+                trials: 2,
+                seed: 3,
+            };
+            let b = basin_sizes(&net, &xi, &opts).unwrap();
+            let t = perceptron(&xi, 0.5, 10_000).unwrap();
+            (b.per_pattern, t.couplings)
+        })
+    };
+    let (b1, j1) = run(1);
+    let (b2, j2) = run(2);
+    assert_eq!(b1, b2);
+    assert_eq!(j1, j2);
+    assert_eq!(j1, j);
+}
+
+#[test]
+fn hebb_exact_fixed_points_need_small_loads() {
+    // Eq. (M23)/(M21): a spin is unstable with probability Φ(−√((N−1)/P))
+    // (the Gaussian law), so a pattern is an exact fixed point with
+    // probability ≈ exp(−N Φ(−√((N−1)/P))), which is O(1) only for
+    // α ≲ 1/(2 ln N). N = 500: at α = 0.02 (below 1/(2 ln N) = 0.08) all
+    // patterns are fixed points; at α = 0.1 the expected number of unstable
+    // spins is N·P·Φ(−3.16) ≈ 20.
+    let n = 500;
+    let xi = patterns(n, 10, 161);
+    let s = storage(&Network::new(hebb(&xi).unwrap()).unwrap(), &xi).unwrap();
+    // N·P·Φ(−√(499/10)) = 5000 · 6e-13: no unstable spin is expected.
+    assert_eq!(s.fixed_points, 1.0);
+    let p = 50;
+    let xi = patterns(n, p, 162);
+    let s = storage(&Network::new(hebb(&xi).unwrap()).unwrap(), &xi).unwrap();
+    let q = plam::normal::cdf(-(((n - 1) as f64) / p as f64).sqrt());
+    let expected = (n * p) as f64 * q;
+    let count = s.unstable_spins * (n * p) as f64;
+    let fixed_expected = (-(n as f64) * q).exp();
+    println!(
+        "Hebb α = 0.1, N = {n}: {count} unstable spins (expected {expected:.1}), fixed points {:.3} (expected {fixed_expected:.3})",
+        s.fixed_points
+    );
+    // Unstable spins are nearly independent rare events: Poisson count with
+    // sd √20 ≈ 4.5; 4σ ≈ 18, plus a 20% allowance for the O(1/√P) error of
+    // the Gaussian tail at 3.2σ (the cross-talk is a sum of P − 1 = 49 terms).
+    assert!((count - expected).abs() < 4.0 * expected.sqrt() + 0.2 * expected);
+    // Fixed-point fraction: binomial over P = 50 patterns, sd ≈ 0.067; 4σ.
+    let sd = (fixed_expected * (1.0 - fixed_expected) / p as f64).sqrt();
+    assert!((s.fixed_points - fixed_expected).abs() < 4.0 * sd);
+}
