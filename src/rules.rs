@@ -348,7 +348,7 @@ pub fn max_margin(patterns: &DMatrix<f64>, rel_tol: f64, max_sweeps: usize) -> R
     let (n, p) = patterns.shape();
     let c = gram(patterns);
     let gdiag = n as f64 - 1.0;
-    type RowOut = std::result::Result<(Vec<f64>, f64, f64, usize), (usize, f64)>;
+    type RowOut = std::result::Result<(Vec<f64>, f64, f64, usize), (usize, f64, f64)>;
     let rows: Vec<RowOut> = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -359,6 +359,7 @@ pub fn max_margin(patterns: &DMatrix<f64>, rel_tol: f64, max_sweeps: usize) -> R
             let mut x = vec![0.0; p];
             let mut y = vec![0.0; p];
             let mut gap = f64::INFINITY;
+            let mut upper = f64::INFINITY;
             for sweep in 1..=max_sweeps {
                 for nu in 0..p {
                     let new = (x[nu] + (1.0 - y[nu]) / gdiag).max(0.0);
@@ -381,16 +382,19 @@ pub fn max_margin(patterns: &DMatrix<f64>, rel_tol: f64, max_sweeps: usize) -> R
                 let sum_x: f64 = x.iter().sum();
                 let dual = sum_x - 0.5 * norm2;
                 let ymin = y.iter().copied().fold(f64::INFINITY, f64::min);
+                if dual > 0.0 {
+                    upper = 1.0 / (2.0 * dual).sqrt();
+                }
                 if norm2 > 0.0 && dual > 0.0 && ymin > 0.0 {
                     let lo = ymin / norm2.sqrt();
-                    let hi = 1.0 / (2.0 * dual).sqrt();
+                    let hi = upper;
                     gap = (hi - lo) / lo;
                     if gap <= rel_tol {
                         return Ok((x, lo, hi, sweep));
                     }
                 }
             }
-            Err((i, gap))
+            Err((i, gap, upper))
         })
         .collect();
     let mut x = DMatrix::<f64>::zeros(n, p);
@@ -405,9 +409,12 @@ pub fn max_margin(patterns: &DMatrix<f64>, rel_tol: f64, max_sweeps: usize) -> R
                     x[(i, mu)] = v;
                 }
             }
-            Err((row, gap)) => {
+            Err((row, gap, upper)) => {
                 return Err(Error::NoConvergence {
-                    what: format!("AdaTron max-margin solver on row {row}"),
+                    what: format!(
+                        "AdaTron max-margin solver on row {row} (certified: maximal margin <= {upper:.3e}; \
+                         a row that is not linearly separable has margin <= 0)"
+                    ),
                     iterations: max_sweeps,
                     residual: gap,
                     tolerance: rel_tol,
