@@ -55,6 +55,12 @@ pub trait Loss: Send + Sync + std::fmt::Debug {
     fn value(&self, delta: f64) -> f64;
     /// (x·ℓ′(Δ), x·ℓ″(Δ)), away from kinks; finite wherever these products are.
     fn scaled_derivatives(&self, delta: f64, x: Scale) -> (f64, f64);
+    /// (ℓ(Δ), x·ℓ′(Δ), x·ℓ″(Δ)) in one call, for losses that share work
+    /// between them.
+    fn value_and_scaled_derivatives(&self, delta: f64, x: Scale) -> (f64, f64, f64) {
+        let (d1, d2) = self.scaled_derivatives(delta, x);
+        (self.value(delta), d1, d2)
+    }
     /// Kinks (jumps of ℓ′), sorted.
     fn kinks(&self) -> Vec<Kink> {
         Vec::new()
@@ -143,6 +149,25 @@ impl Loss for PseudoLikelihood {
         let d1 = -(x.ln + self.ln_2l - sp_pos).exp();
         let d2 = (x.ln + 2.0 * self.ln_2l - sp_pos - sp_neg).exp();
         (d1, d2)
+    }
+    /// Shares e^{−|2λΔ|} between ℓ = max(−z, 0) + ln(1 + e^{−|z|}) and the
+    /// direct-route derivatives.
+    fn value_and_scaled_derivatives(&self, delta: f64, x: Scale) -> (f64, f64, f64) {
+        let z = 2.0 * self.lambda * delta;
+        if x.ln < 690.0 {
+            let e = (-z.abs()).exp();
+            let inv = 1.0 / (1.0 + e);
+            let sig_neg = if z > 0.0 { e * inv } else { inv };
+            let two_l_x = 2.0 * self.lambda * x.value;
+            let value = (-z).max(0.0) + e.ln_1p();
+            return (
+                value,
+                -two_l_x * sig_neg,
+                two_l_x * 2.0 * self.lambda * e * inv * inv,
+            );
+        }
+        let (d1, d2) = self.scaled_derivatives(delta, x);
+        (self.value(delta), d1, d2)
     }
     /// x λ² sech²(λΔ) = 1 at λΔ = ±acosh(λ√x) when λ√x > 1 (eq. (L1″)).
     fn transitions(&self, ln_x: f64) -> Vec<f64> {

@@ -50,6 +50,8 @@ const LADDER: [f64; 15] = [
 /// One point of the stability law, as seen by an expectation E_t[f].
 #[derive(Debug, Clone, Copy)]
 pub struct Point {
+    /// The loss ℓ(Δ*).
+    pub value: f64,
     /// The Gaussian variable t.
     pub t: f64,
     /// The stability Δ*(t).
@@ -60,6 +62,12 @@ pub struct Point {
     pub stiffness: f64,
     /// Δ* − t = −xℓ′(Δ*).
     pub resid: f64,
+}
+
+/// An integrand value times its quadrature weight.
+fn weighted<const K: usize>(mut v: [f64; K], w: f64) -> [f64; K] {
+    v.iter_mut().for_each(|x| *x *= w);
+    v
 }
 
 /// The solved saddle point and the stability law it defines.
@@ -177,6 +185,14 @@ impl Solution {
     /// would creep by 1/(2λ) per step), by Newton's method safeguarded with
     /// bisection on an expanding bracket. Accuracy: a few ulp of Δ*.
     pub fn prox(&self, t: f64) -> f64 {
+        self.prox_to(t, 2.0 * f64::EPSILON)
+    }
+
+    /// [`Self::prox`] to a relative tolerance `tol` on Δ* − t. Quadrature
+    /// breakpoints use 1e-6: adaptivity makes the integral independent of where
+    /// panel edges fall, and moving the outermost ones (t = ±9) by δ changes
+    /// the truncated mass by only φ(9)·δ ≈ 1e-18·δ.
+    fn prox_to(&self, t: f64, tol: f64) -> f64 {
         for k in &self.kinks {
             let (a, b) = self.gap(k);
             if t >= a && t <= b {
@@ -231,8 +247,7 @@ impl Solution {
             } else {
                 0.5 * (r_lo + r_hi)
             };
-            let done = (next - r).abs() <= 2.0 * f64::EPSILON * r
-                || r_hi - r_lo <= 2.0 * f64::EPSILON * r_hi;
+            let done = (next - r).abs() <= tol * r || r_hi - r_lo <= tol * r_hi;
             r = next;
             if done {
                 break;
@@ -242,9 +257,11 @@ impl Solution {
     }
 
     fn point_from_delta(&self, delta: f64) -> (Point, f64) {
-        let (t, c) = self.g(delta);
+        let (value, d1, c) = self.loss.value_and_scaled_derivatives(delta, self.scale);
+        let t = delta + d1;
         let slope = 1.0 / (1.0 + c);
         let p = Point {
+            value,
             t,
             delta,
             slope,
@@ -258,7 +275,7 @@ impl Solution {
     /// transitions ± multiples of its width.
     fn delta_breakpoints(&self) -> Vec<f64> {
         const TGRID: [f64; 9] = [-T_MAX, -5.0, -2.5, -1.0, 0.0, 1.0, 2.5, 5.0, T_MAX];
-        let mut b: Vec<f64> = TGRID.iter().map(|&t| self.prox(t)).collect();
+        let mut b: Vec<f64> = TGRID.iter().map(|&t| self.prox_to(t, 1e-6)).collect();
         let (lo, hi) = (b[0], b[TGRID.len() - 1]);
         let w = self.loss.width();
         for c in self.loss.transitions(self.ln_x) {
@@ -293,10 +310,7 @@ impl Solution {
                 if p.t.is_nan() || p.t.abs() > T_MAX {
                     return [0.0; K]; // outside the truncation (or t = ±∞ from an overflowing x·ℓ′)
                 }
-                let w = normal::pdf(p.t) * jac;
-                let mut v = f(&p);
-                v.iter_mut().for_each(|x| *x *= w);
-                v
+                weighted(f(&p), normal::pdf(p.t) * jac)
             },
             &bp,
             RTOL,
@@ -315,19 +329,18 @@ impl Solution {
                     .filter(|&&t| t > a && t < b),
             );
             tb.sort_by(f64::total_cmp);
+            let value = self.loss.value(k.at);
             let atom = integrate(
                 |t| {
                     let p = Point {
+                        value,
                         t,
                         delta: k.at,
                         slope: 0.0,
                         stiffness: 1.0,
                         resid: k.at - t,
                     };
-                    let w = normal::pdf(t);
-                    let mut v = f(&p);
-                    v.iter_mut().for_each(|x| *x *= w);
-                    v
+                    weighted(f(&p), normal::pdf(t))
                 },
                 &tb,
                 RTOL,
@@ -349,13 +362,7 @@ impl Solution {
     pub fn expect_t<const K: usize>(&self, f: impl Fn(&Point) -> [f64; K]) -> Result<Integral<K>> {
         let tb = self.t_breakpoints();
         integrate(
-            |t| {
-                let p = self.point_at_t(t);
-                let w = normal::pdf(t);
-                let mut v = f(&p);
-                v.iter_mut().for_each(|x| *x *= w);
-                v
-            },
+            |t| weighted(f(&self.point_at_t(t)), normal::pdf(t)),
             &tb,
             RTOL,
             MAX_PANELS,
@@ -388,8 +395,10 @@ impl Solution {
     /// The [`Point`] of the law at Gaussian variable t (inner proximal solve).
     pub fn point_at_t(&self, t: f64) -> Point {
         let delta = self.prox(t);
+        let value = self.loss.value(delta);
         if self.kinks.iter().any(|k| k.at == delta) {
             return Point {
+                value,
                 t,
                 delta,
                 slope: 0.0,
@@ -400,6 +409,7 @@ impl Solution {
         let c = self.loss.scaled_derivatives(delta, self.scale).1;
         let slope = 1.0 / (1.0 + c);
         Point {
+            value,
             t,
             delta,
             slope,
