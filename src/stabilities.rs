@@ -63,9 +63,10 @@ impl Stabilities {
         self.delta.as_slice()
     }
 
-    /// Fraction of negative stabilities, mean and variance of all stabilities.
-    pub fn summary(&self) -> Moments {
-        Moments::of(self.values()).expect("stabilities are finite and non-empty")
+    /// Fraction of negative stabilities, mean and variance of all stabilities
+    /// (fails only if a stability is not finite).
+    pub fn summary(&self) -> Result<Moments> {
+        Moments::of(self.values())
     }
 
     /// Compares the stabilities with a law given by its CDF (see [`Comparison`]).

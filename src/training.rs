@@ -513,6 +513,8 @@ pub fn train_fixed_norm(
     let mut s_hist: Vec<DMatrix<f64>> = Vec::new();
     let mut y_hist: Vec<DMatrix<f64>> = Vec::new();
     let mut iter = 0;
+    let mut best_res = res;
+    let mut stalled = 0;
     let c1 = 1e-4;
     while res > cfg.tol {
         if iter >= cfg.max_iter {
@@ -625,6 +627,25 @@ pub fn train_fixed_norm(
         g = gn;
         res = x.norm() * g.norm();
         iter += 1;
+        // No new lowest gradient in 200 iterations: stuck at the rounding level
+        // of the gradient, below which the tolerance cannot be reached.
+        if res < best_res {
+            best_res = res;
+            stalled = 0;
+        } else {
+            stalled += 1;
+        }
+        if stalled >= 200 && res > cfg.tol {
+            return Err(Error::NoConvergence {
+                what: format!(
+                    "fixed-norm training (lambda = {}; the gradient stopped decreasing at its rounding level, so the tolerance is too small)",
+                    cfg.lambda
+                ),
+                iterations: iter,
+                residual: res,
+                tolerance: cfg.tol,
+            });
+        }
     }
     observer(iter, res);
     Ok(FixedNormResult {
@@ -915,7 +936,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
                 let lam: Vec<f64> = st.row_norms.iter().map(|v| cfg.beta * v).collect();
                 if want_point {
                     let (lm, ls) = mean_std(&lam);
-                    let s = st.summary();
+                    let s = st.summary()?;
                     trajectory.push(TrajectoryPoint {
                         epoch,
                         lambda_mean: lm,

@@ -356,7 +356,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
             let res = res?;
             let seconds = start.elapsed().as_secs_f64();
             let st = Stabilities::new(&problem, &res.j)?;
-            let m = st.summary();
+            let m = st.summary()?;
             let (lm, ls) = mean_std(&st.row_norms);
             let (th, th_err) = theory_or_error(alpha, lambda);
             let (ks, w1) = compare(&st, &th)?;
@@ -419,7 +419,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
             let res = res.with_context(|| "gradient descent failed".to_string())?;
             let seconds = start.elapsed().as_secs_f64();
             let st = Stabilities::new(&problem, &res.j)?;
-            let m = st.summary();
+            let m = st.summary()?;
             let lam: Vec<f64> = st.row_norms.iter().map(|v| args.beta * v).collect();
             let (lm, ls) = mean_std(&lam);
             let (th, th_err) = theory_or_error(alpha, lm);
@@ -431,7 +431,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                     delta: s.stabilities.clone(),
                     row_norms: s.lambda.clone(),
                 };
-                let sm = sst.summary();
+                let sm = sst.summary()?;
                 let (sth, sth_err) = theory_or_error(alpha, sl);
                 let (sks, sw1) = compare(&sst, &sth)?;
                 let margin_mean = (0..s.stabilities.nrows())
@@ -523,7 +523,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
         if problem.coupling() == Coupling::Perceptron {
             output::write_npy_matrix(&put("labels.npy"), problem.labels())?;
         }
-        let m = st.summary();
+        let m = st.summary()?;
         let sd = m.var.sqrt().max(1e-3);
         let hist = Histogram::new(st.values(), m.mean - 6.0 * sd, m.mean + 6.0 * sd, args.bins)?;
         let rows: Vec<HistRow> = (0..args.bins)
