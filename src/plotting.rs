@@ -505,12 +505,17 @@ fn superscript(s: &str) -> String {
         .collect()
 }
 
-/// Tick label for a (possibly log10-transformed) axis value.
-fn tick_label(v: f64, log: bool) -> String {
+/// Tick label for a (possibly log10-transformed) axis value; `span` is the
+/// axis length in decades. Log axes spanning more than 1.5 decades label
+/// only the powers of ten (the other ticks stay unlabelled).
+fn tick_label(v: f64, log: bool, span: f64) -> String {
     if log {
         let r = v.round();
         if (v - r).abs() < 1e-9 {
             return format!("10{}", superscript(&format!("{}", r as i64)));
+        }
+        if span > 1.5 {
+            return String::new();
         }
         let x = 10f64.powf(v);
         return trim_number(x);
@@ -600,8 +605,9 @@ where
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(plot_err)?;
 
-    let xf = move |v: &f64| tick_label(*v, xl);
-    let yf = move |v: &f64| tick_label(*v, yl);
+    let (xspan, yspan) = (x1 - x0, y1 - y0);
+    let xf = move |v: &f64| tick_label(*v, xl, xspan);
+    let yf = move |v: &f64| tick_label(*v, yl, yspan);
     chart
         .configure_mesh()
         .disable_mesh()
@@ -927,11 +933,13 @@ mod tests {
 
     #[test]
     fn tick_labels() {
-        assert_eq!(tick_label(2.0, true), "10²");
-        assert_eq!(tick_label(-1.0, true), "10⁻¹");
-        assert_eq!(tick_label(0.5, false), "0.5");
-        assert_eq!(tick_label(-1.25, false), "−1.25");
-        assert_eq!(tick_label(100.0, false), "100");
+        assert_eq!(tick_label(2.0, true, 3.0), "10²");
+        assert_eq!(tick_label(-1.0, true, 3.0), "10⁻¹");
+        assert_eq!(tick_label(0.5, true, 3.0), "");
+        assert_eq!(tick_label(0.5, true, 1.0), "3.16");
+        assert_eq!(tick_label(0.5, false, 3.0), "0.5");
+        assert_eq!(tick_label(-1.25, false, 3.0), "−1.25");
+        assert_eq!(tick_label(100.0, false, 3.0), "100");
     }
 
     #[test]

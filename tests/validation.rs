@@ -38,7 +38,14 @@ fn quick(name: &str) {
 }
 
 /// The claims tested below; a registered claim missing here fails the suite.
-const TESTED: &[&str] = &["basins_load", "basins_retrieval", "capacity"];
+const TESTED: &[&str] = &[
+    "stabilities_fixed_norm",
+    "stabilities_gradient_descent",
+    "capacity",
+    "rs_stability",
+    "basins_retrieval",
+    "basins_load",
+];
 
 #[test]
 fn every_registered_claim_has_a_quick_test() {
@@ -54,6 +61,21 @@ fn every_registered_claim_has_a_quick_test() {
 #[test]
 fn capacity_quick() {
     quick("capacity");
+}
+
+#[test]
+fn stabilities_fixed_norm_quick() {
+    quick("stabilities_fixed_norm");
+}
+
+#[test]
+fn stabilities_gradient_descent_quick() {
+    quick("stabilities_gradient_descent");
+}
+
+#[test]
+fn rs_stability_quick() {
+    quick("rs_stability");
 }
 
 #[test]

@@ -21,7 +21,9 @@ use crate::Result;
 pub mod basins_load;
 pub mod basins_retrieval;
 pub mod capacity;
+pub mod rs_stability;
 pub mod stabilities_fixed_norm;
+pub mod stabilities_gradient_descent;
 
 /// How big a validation run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +61,26 @@ pub struct Claim {
 /// thin binary).
 pub const REGISTRY: &[Claim] = &[
     Claim {
+        name: "stabilities_fixed_norm",
+        summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
+        run: stabilities_fixed_norm::run,
+    },
+    Claim {
+        name: "stabilities_gradient_descent",
+        summary: "unbounded-norm gradient descent follows the fixed-norm theory at λ = λ(t)",
+        run: stabilities_gradient_descent::run,
+    },
+    Claim {
+        name: "capacity",
+        summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
+        run: capacity::run,
+    },
+    Claim {
+        name: "rs_stability",
+        summary: "(α, λ) phase diagram: training error and the replicon line",
+        run: rs_stability::run,
+    },
+    Claim {
         name: "basins_retrieval",
         summary: "at α = 0.4 pseudo-likelihood retrieves from farther than every classical rule",
         run: basins_retrieval::run,
@@ -67,16 +89,6 @@ pub const REGISTRY: &[Claim] = &[
         name: "basins_load",
         summary: "PL basins against α: the symmetric basin vanishes first, asymmetry grows",
         run: basins_load::run,
-    },
-    Claim {
-        name: "stabilities_fixed_norm",
-        summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
-        run: stabilities_fixed_norm::run,
-    },
-    Claim {
-        name: "capacity",
-        summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
-        run: capacity::run,
     },
 ];
 

