@@ -12,10 +12,10 @@ pub mod feasibility;
 pub mod integration;
 pub mod loss;
 pub mod normal;
-pub mod retrieval;
-pub mod rules;
 pub mod plotting;
 pub mod report;
+pub mod retrieval;
+pub mod rules;
 pub mod saddle_point;
 pub mod validation;
 
