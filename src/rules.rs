@@ -658,6 +658,17 @@ pub fn pseudo_likelihood(
     coupling: Coupling,
     training: &PlTraining,
 ) -> Result<DMatrix<f64>> {
+    pseudo_likelihood_observed(patterns, coupling, training, &mut |_| {})
+}
+
+/// [`pseudo_likelihood`] with a progress callback, called with the number
+/// of completed epochs (gradient descent) or iterations (fixed norm).
+pub fn pseudo_likelihood_observed(
+    patterns: &DMatrix<f64>,
+    coupling: Coupling,
+    training: &PlTraining,
+    progress: &mut dyn FnMut(usize),
+) -> Result<DMatrix<f64>> {
     check_patterns(patterns)?;
     ensure(coupling != Coupling::Perceptron, || {
         "pseudo-likelihood couplings must be asymmetric or symmetric".into()
@@ -671,9 +682,9 @@ pub fn pseudo_likelihood(
                 snapshots: vec![],
                 ..cfg.clone()
             };
-            train_gd(&problem, &cfg, &mut |_| {})?.j
+            train_gd(&problem, &cfg, progress)?.j
         }
-        PlTraining::FixedNorm(cfg) => train_fixed_norm(&problem, cfg, &mut |_, _| {})?.j,
+        PlTraining::FixedNorm(cfg) => train_fixed_norm(&problem, cfg, &mut |it, _| progress(it))?.j,
     };
     if !j.iter().all(|v| v.is_finite()) {
         return Err(Error::Diverged(

@@ -12,6 +12,7 @@ use plam::retrieval::{basin_sizes, retrieval_curve, storage, RetrievalOptions, R
 use plam::rules::{self, PlTraining, UnlearningOptions};
 use plam::training::{Coupling, FixedNormConfig, GdConfig};
 use serde::Serialize;
+use std::io::IsTerminal;
 
 /// A learning rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
@@ -293,7 +294,28 @@ fn build(a: &NetworkArgs) -> anyhow::Result<Built> {
                 }
             };
             let steps = a.lambda.is_none().then_some(a.epochs);
-            (rules::pseudo_likelihood(&xi, c, &training)?, desc, steps)
+            // Progress of the training (the slow part) on a terminal only.
+            let bar = (!a.json && std::io::stderr().is_terminal()).then(|| {
+                let pb = indicatif::ProgressBar::new(steps.unwrap_or(0) as u64);
+                let template = if steps.is_some() {
+                    "{bar:40} {pos}/{len} epochs [{elapsed_precise} < {eta_precise}]"
+                } else {
+                    "{spinner} {pos} L-BFGS iterations [{elapsed_precise}]"
+                };
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(template).expect("valid template"),
+                );
+                pb
+            });
+            let j = rules::pseudo_likelihood_observed(&xi, c, &training, &mut |k| {
+                if let Some(pb) = &bar {
+                    pb.set_position(k as u64);
+                }
+            })?;
+            if let Some(pb) = bar {
+                pb.finish_and_clear();
+            }
+            (j, desc, steps)
         }
     };
     let asymmetry = rules::asymmetry(&j)?;
