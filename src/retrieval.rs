@@ -270,7 +270,8 @@ pub struct Basins {
 /// bisection must, that recall is monotone in `k` along the nested flip
 /// sets); the basin is `1 − m_IN^c = 2k/N`, and 0 if the pattern is not a
 /// fixed point. Every bisection round is one batched relaxation of all the
-/// unresolved (pattern, trial) pairs.
+/// unresolved (pattern, trial) pairs; there are ⌈log₂(⌊N/2⌋ + 1)⌉ rounds after
+/// the fixed-point test.
 pub fn basin_sizes(
     net: &Network,
     patterns: &DMatrix<f64>,
@@ -303,18 +304,10 @@ pub fn basin_sizes(
     let at0 = run(&all, &vec![0; total])?;
     let fixed = at0.iter().filter(|&&b| b).count();
     let mut lo: Vec<Option<usize>> = at0.iter().map(|&b| b.then_some(0)).collect();
+    // hi starts one past ⌊N/2⌋ without a test: bisection then reaches
+    // lo = ⌊N/2⌋ when every tested k recalls, and no round is spent on the
+    // (nearly always failing, and slowest) relaxations from m_IN ≈ 0.
     let mut hi = vec![kmax + 1; total];
-    let top: Vec<usize> = all.iter().copied().filter(|&c| lo[c].is_some()).collect();
-    if kmax > 0 && !top.is_empty() {
-        let r = run(&top, &vec![kmax; top.len()])?;
-        for (&c, ok) in top.iter().zip(r) {
-            if ok {
-                lo[c] = Some(kmax);
-            } else {
-                hi[c] = kmax;
-            }
-        }
-    }
     loop {
         let open: Vec<usize> = all
             .iter()
