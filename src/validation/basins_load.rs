@@ -25,6 +25,9 @@ use crate::Result;
 /// Base seed; the patterns at load index k use `SEED + k` (recorded in the JSON).
 pub const SEED: u64 = 0xBA51_0002;
 
+/// Synchronous step cap, eq. (M31).
+pub const MAX_STEPS: usize = 100;
+
 /// One (coupling, α) measurement.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadPoint {
@@ -69,7 +72,7 @@ fn point(
     let opts = RetrievalOptions {
         dynamics: DynamicsOptions {
             schedule: Schedule::Synchronous,
-            max_steps: 1000,
+            max_steps: MAX_STEPS,
             seed,
         },
         trials,

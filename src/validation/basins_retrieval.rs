@@ -27,6 +27,10 @@ use crate::Result;
 /// Seed of the patterns, flips and dreams (recorded in the JSON).
 pub const SEED: u64 = 0xBA51_0001;
 
+/// Synchronous step cap, eq. (M31): a relaxation still moving after 100
+/// steps is not retrieved and contributes its overlap at the cap.
+pub const MAX_STEPS: usize = 100;
+
 /// Load of the figure.
 pub const ALPHA: f64 = 0.4;
 
@@ -98,7 +102,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
     let opts = RetrievalOptions {
         dynamics: DynamicsOptions {
             schedule: Schedule::Synchronous,
-            max_steps: 1000,
+            max_steps: MAX_STEPS,
             seed: SEED,
         },
         trials,

@@ -542,7 +542,9 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         sym_ext,
     );
     let mut pt = Panel::new("load α = P/N", "fraction of rows")
-        .title(format!("(f) PL training ({train_epochs} epochs) vs QP, N = {train_n}"))
+        .title(format!(
+            "(f) PL training ({train_epochs} epochs) vs QP, N = {train_n}"
+        ))
         .y_range(-0.03, 1.05);
     pt.push(Series::points(
         "QP: storable",
