@@ -6,11 +6,18 @@
 //! and [`capacity`]; every formula cites its equation in `theory/`.
 
 pub mod capacity;
+pub mod dynamics;
 pub mod error;
+pub mod feasibility;
 pub mod integration;
 pub mod loss;
 pub mod normal;
+pub mod plotting;
+pub mod report;
+pub mod retrieval;
+pub mod rules;
 pub mod saddle_point;
+pub mod validation;
 
 pub use error::{Error, Result};
 pub mod output;

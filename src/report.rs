@@ -1,0 +1,322 @@
+//! Checks of theory against simulation, their table, `figures/REPORT.md`,
+//! and the JSON data files written next to every figure.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::plotting::Figure;
+use crate::{Error, Result};
+
+/// How a check compares its measurement with the tolerance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Rule {
+    /// Passes when |measured − expected| ≤ tolerance.
+    Within,
+    /// Passes when measured ≤ tolerance (e.g. a KS distance).
+    AtMost,
+    /// Passes when measured ≥ tolerance (e.g. a fraction that must be large).
+    AtLeast,
+}
+
+/// One asserted comparison, e.g. "KS distance of P(Δ) at α = 0.4, λ = 0.8".
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// Which claim produced it (filled in by the runner).
+    pub claim: String,
+    /// What is compared.
+    pub name: String,
+    /// The measured value.
+    pub measured: f64,
+    /// The theory's value (for [`Rule::Within`]; NaN otherwise).
+    pub expected: f64,
+    /// The tolerance (see [`Rule`]).
+    pub tolerance: f64,
+    /// How measured, expected and tolerance are compared.
+    pub rule: Rule,
+    /// Whether the check passed. A non-finite measurement never passes.
+    pub passed: bool,
+    /// Wall-clock seconds spent on the computation behind this check.
+    pub runtime: f64,
+    /// Where the tolerance comes from (e.g. "4σ sampling, (V3)").
+    pub note: String,
+}
+
+impl Check {
+    fn make(
+        name: impl Into<String>,
+        measured: f64,
+        expected: f64,
+        tolerance: f64,
+        rule: Rule,
+    ) -> Self {
+        let passed = measured.is_finite()
+            && tolerance.is_finite()
+            && match rule {
+                Rule::Within => expected.is_finite() && (measured - expected).abs() <= tolerance,
+                Rule::AtMost => measured <= tolerance,
+                Rule::AtLeast => measured >= tolerance,
+            };
+        Check {
+            claim: String::new(),
+            name: name.into(),
+            measured,
+            expected,
+            tolerance,
+            rule,
+            passed,
+            runtime: 0.0,
+            note: String::new(),
+        }
+    }
+    /// |measured − expected| ≤ tolerance.
+    pub fn within(name: impl Into<String>, measured: f64, expected: f64, tolerance: f64) -> Self {
+        Self::make(name, measured, expected, tolerance, Rule::Within)
+    }
+    /// measured ≤ bound.
+    pub fn at_most(name: impl Into<String>, measured: f64, bound: f64) -> Self {
+        Self::make(name, measured, f64::NAN, bound, Rule::AtMost)
+    }
+    /// measured ≥ bound.
+    pub fn at_least(name: impl Into<String>, measured: f64, bound: f64) -> Self {
+        Self::make(name, measured, f64::NAN, bound, Rule::AtLeast)
+    }
+    /// Attaches the justification of the tolerance.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = note.into();
+        self
+    }
+    /// Sets the runtime.
+    pub fn runtime(mut self, seconds: f64) -> Self {
+        self.runtime = seconds;
+        self
+    }
+    /// "PASS" or "FAIL".
+    pub fn status(&self) -> &'static str {
+        if self.passed {
+            "PASS"
+        } else {
+            "FAIL"
+        }
+    }
+    fn tolerance_text(&self) -> String {
+        match self.rule {
+            Rule::Within => format!("{} ± {}", num(self.expected), num(self.tolerance)),
+            Rule::AtMost => format!("≤ {}", num(self.tolerance)),
+            Rule::AtLeast => format!("≥ {}", num(self.tolerance)),
+        }
+    }
+}
+
+/// Measures wall-clock time of a piece of work.
+#[derive(Debug, Clone, Copy)]
+pub struct Stopwatch(Instant);
+
+impl Stopwatch {
+    /// Starts timing.
+    pub fn start() -> Self {
+        Stopwatch(Instant::now())
+    }
+    /// Seconds since the start.
+    pub fn seconds(&self) -> f64 {
+        self.0.elapsed().as_secs_f64()
+    }
+}
+
+fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let a = v.abs();
+    if a != 0.0 && !(1e-3..1e4).contains(&a) {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// The checks as a plain-text table for the terminal.
+pub fn table(checks: &[Check]) -> String {
+    let rows: Vec<[String; 6]> = checks
+        .iter()
+        .map(|c| {
+            [
+                c.claim.clone(),
+                c.name.clone(),
+                num(c.measured),
+                c.tolerance_text(),
+                c.status().to_string(),
+                format!("{:.1}s", c.runtime),
+            ]
+        })
+        .collect();
+    let head = [
+        "claim",
+        "check",
+        "measured",
+        "tolerance",
+        "status",
+        "runtime",
+    ];
+    let mut w = head.map(|h| h.chars().count());
+    for r in &rows {
+        for (k, c) in r.iter().enumerate() {
+            w[k] = w[k].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut s = String::new();
+        for (k, c) in cells.iter().enumerate() {
+            let pad = w[k] - c.chars().count();
+            let _ = write!(s, "{c}{}  ", " ".repeat(pad));
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = line(&head.map(String::from));
+    out.push('\n');
+    out.push_str(&line(&w.map(|n| "-".repeat(n))));
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    for c in checks.iter().filter(|c| !c.passed) {
+        let _ = writeln!(out, "FAIL {} / {}: {}", c.claim, c.name, c.note);
+    }
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    let _ = writeln!(
+        out,
+        "{} checks, {} passed, {} failed",
+        checks.len(),
+        checks.len() - failed,
+        failed
+    );
+    out
+}
+
+/// Escapes a table cell for Markdown.
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Writes `dir/REPORT.md`: one row per check (name, measured, tolerance,
+/// PASS/FAIL, runtime, justification), preceded by how the run was made.
+pub fn write_report(dir: &Path, header: &str, checks: &[Check]) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let mut s = String::new();
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    let _ = writeln!(s, "# Validation report\n");
+    let _ = writeln!(s, "{header}\n");
+    let _ = writeln!(
+        s,
+        "**{} checks: {} PASS, {} FAIL.**\n",
+        checks.len(),
+        checks.len() - failed,
+        failed
+    );
+    let _ = writeln!(
+        s,
+        "| claim | check | measured | tolerance | status | runtime | justification |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    for c in checks {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {:.1} s | {} |",
+            md(&c.claim),
+            md(&c.name),
+            num(c.measured),
+            md(&c.tolerance_text()),
+            c.status(),
+            c.runtime,
+            md(&c.note)
+        );
+    }
+    let path = dir.join("REPORT.md");
+    std::fs::write(&path, s)?;
+    Ok(path)
+}
+
+/// Writes a serialisable value as pretty JSON to `dir/NAME.json`.
+pub fn write_json<T: Serialize + ?Sized>(dir: &Path, name: &str, value: &T) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("{name}.json"));
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::Other(format!("serialising {name}.json: {e}")))?;
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+/// Everything written next to a figure: the figure as drawn, the run's
+/// parameters and seeds, the checks, and any extra data.
+#[derive(Serialize)]
+struct FigureFile<'a, M: Serialize> {
+    name: &'a str,
+    crate_version: &'static str,
+    metadata: &'a M,
+    checks: &'a [Check],
+    figure: &'a Figure,
+}
+
+/// Renders `figure` to `dir/NAME.svg` and `dir/NAME.png` and writes the
+/// plotted data with `metadata` (sizes, seeds, extra arrays) and the checks
+/// to `dir/NAME.json`.
+pub fn save_figure<M: Serialize>(
+    dir: &Path,
+    name: &str,
+    figure: &Figure,
+    metadata: &M,
+    checks: &[Check],
+) -> Result<()> {
+    figure.save(dir, name)?;
+    write_json(
+        dir,
+        name,
+        &FigureFile {
+            name,
+            crate_version: env!("CARGO_PKG_VERSION"),
+            metadata,
+            checks,
+            figure,
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_and_non_finite_values() {
+        assert!(Check::within("a", 1.05, 1.0, 0.1).passed);
+        assert!(!Check::within("a", 1.2, 1.0, 0.1).passed);
+        assert!(!Check::within("a", f64::NAN, 1.0, 0.1).passed);
+        assert!(Check::at_most("ks", 0.01, 0.02).passed);
+        assert!(!Check::at_most("ks", 0.03, 0.02).passed);
+        assert!(!Check::at_most("ks", f64::NAN, 0.02).passed);
+        assert!(Check::at_least("p", 0.99, 0.95).passed);
+        assert!(!Check::at_least("p", 0.9, 0.95).passed);
+    }
+
+    #[test]
+    fn report_has_one_row_per_check() {
+        let mut a = Check::within("mean | Δ", 1.0, 1.0, 0.1).note("σ/√n");
+        a.claim = "demo".into();
+        let b = Check::at_most("ks", 0.5, 0.1);
+        let t = table(&[a.clone(), b.clone()]);
+        assert!(t.contains("PASS") && t.contains("FAIL") && t.contains("1 failed"));
+        let dir = std::env::temp_dir().join(format!("plam-report-{}", std::process::id()));
+        let p = write_report(&dir, "test", &[a, b]).unwrap();
+        let text = std::fs::read_to_string(p).unwrap();
+        let rows = text
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| claim"))
+            .count();
+        assert_eq!(rows, 2);
+        assert!(text.contains("mean \\| Δ"));
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -1,0 +1,231 @@
+//! The validation framework: claims of the replica theory checked against
+//! finite-N simulations, each producing figures, data and asserted checks.
+//!
+//! A claim is one file in this directory exposing
+//! `pub fn run(size: Size, out: &Path) -> Result<Vec<Check>>`, plus one line
+//! in [`REGISTRY`]. The same registry drives the thin binaries in
+//! `validation/` (`cargo run --release --bin NAME -- [--quick] [--out DIR]`),
+//! `plam reproduce [--quick]` and the CI regression test
+//! `tests/validation.rs` (which runs every claim at [`Size::Quick`]).
+//!
+//! Tolerances are derived in `theory/validation.md` and cited as (V1), (V2)…
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::report::{self, Check, Stopwatch};
+use crate::Result;
+
+pub mod basins_load;
+pub mod basins_retrieval;
+pub mod capacity;
+pub mod rs_stability;
+pub mod stabilities_fixed_norm;
+pub mod stabilities_gradient_descent;
+
+/// How big a validation run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Size {
+    /// CI size: small N, few seeds; every claim in seconds.
+    Quick,
+    /// Publication size: the figures of the report.
+    Full,
+}
+
+impl Size {
+    /// Picks the quick or the full value of a parameter.
+    pub fn pick<T>(self, quick: T, full: T) -> T {
+        match self {
+            Size::Quick => quick,
+            Size::Full => full,
+        }
+    }
+}
+
+/// A claim: a name (also the figure's file stem and the binary's name), a
+/// one-line summary, and the function that checks it.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim {
+    /// Name of the claim, its binary and its figure files.
+    pub name: &'static str,
+    /// What the claim asserts.
+    pub summary: &'static str,
+    /// Runs the claim at a size, writing figures into a directory.
+    pub run: fn(Size, &Path) -> Result<Vec<Check>>,
+}
+
+/// Every claim of the suite, in report order. Adding a claim: one file in
+/// `src/validation/` and one line here (plus a `[[bin]]` entry for its
+/// thin binary).
+pub const REGISTRY: &[Claim] = &[
+    Claim {
+        name: "stabilities_fixed_norm",
+        summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
+        run: stabilities_fixed_norm::run,
+    },
+    Claim {
+        name: "stabilities_gradient_descent",
+        summary: "unbounded-norm gradient descent follows the fixed-norm theory at λ = λ(t)",
+        run: stabilities_gradient_descent::run,
+    },
+    Claim {
+        name: "capacity",
+        summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
+        run: capacity::run,
+    },
+    Claim {
+        name: "rs_stability",
+        summary: "(α, λ) phase diagram: training error and the replicon line",
+        run: rs_stability::run,
+    },
+    Claim {
+        name: "basins_retrieval",
+        summary: "at α = 0.4 pseudo-likelihood retrieves from farther than every classical rule",
+        run: basins_retrieval::run,
+    },
+    Claim {
+        name: "basins_load",
+        summary: "PL basins against α: the symmetric basin vanishes first, asymmetry grows",
+        run: basins_load::run,
+    },
+];
+
+/// The claim called `name`.
+pub fn find(name: &str) -> Option<&'static Claim> {
+    REGISTRY.iter().find(|c| c.name == name)
+}
+
+/// Runs one claim: every check is labelled with the claim's name and, when
+/// the claim did not time it, with the claim's total runtime. A claim that
+/// fails with an error yields one FAIL check carrying the error message, so
+/// a crash is reported like any other failure.
+pub fn run_claim(claim: &Claim, size: Size, out: &Path) -> Vec<Check> {
+    let clock = Stopwatch::start();
+    let mut checks = match (claim.run)(size, out) {
+        Ok(c) => c,
+        Err(e) => vec![Check::at_least("ran to completion", 0.0, 1.0).note(format!("error: {e}"))],
+    };
+    let total = clock.seconds();
+    if checks.is_empty() {
+        checks.push(
+            Check::at_least("produced checks", 0.0, 1.0).note("the claim returned no checks"),
+        );
+    }
+    for c in &mut checks {
+        c.claim = claim.name.to_string();
+        if c.runtime == 0.0 {
+            c.runtime = total;
+        }
+    }
+    checks
+}
+
+/// Command-line arguments of a validation binary.
+#[derive(Debug, Clone, clap::Parser)]
+pub struct ValidationArgs {
+    /// Run the CI-sized version (small N, few seeds).
+    #[arg(long)]
+    pub quick: bool,
+    /// Directory for figures (SVG, PNG) and their data (JSON).
+    #[arg(long, default_value = "figures")]
+    pub out: PathBuf,
+}
+
+/// `fn main` of the validation binary for the claim `name`: runs it, prints
+/// the table of checks, exits non-zero on any FAIL.
+pub fn binary_main(name: &str) -> ExitCode {
+    use clap::Parser;
+    let args = ValidationArgs::parse();
+    let Some(claim) = find(name) else {
+        eprintln!("error: no validation claim called '{name}'");
+        return ExitCode::FAILURE;
+    };
+    let size = if args.quick { Size::Quick } else { Size::Full };
+    let checks = run_claim(claim, size, &args.out);
+    print!("{}", report::table(&checks));
+    if checks.iter().all(|c| c.passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Small statistics shared by the claims.
+pub mod stats {
+    /// Mean and (unbiased) variance of a sample; NaN for fewer than two points.
+    pub fn mean_var(x: &[f64]) -> (f64, f64) {
+        let n = x.len();
+        if n < 2 {
+            return (f64::NAN, f64::NAN);
+        }
+        let m = x.iter().sum::<f64>() / n as f64;
+        let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1) as f64;
+        (m, v)
+    }
+
+    /// Kolmogorov–Smirnov distance sup |F_n − F| between the empirical CDF of
+    /// `x` and the CDF `cdf`.
+    pub fn ks_distance(x: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
+        let mut s: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
+        if s.is_empty() || s.len() != x.len() {
+            return f64::NAN;
+        }
+        s.sort_by(|a, b| a.total_cmp(b));
+        let n = s.len() as f64;
+        let mut d: f64 = 0.0;
+        for (k, &v) in s.iter().enumerate() {
+            let f = cdf(v);
+            d = d
+                .max((f - k as f64 / n).abs())
+                .max(((k + 1) as f64 / n - f).abs());
+        }
+        d
+    }
+
+    /// The KS distance that a sample of `n` independent draws from the
+    /// theory exceeds with probability ≈ `p` (asymptotic Kolmogorov law,
+    /// P(√n D > t) ≈ 2 exp(−2t²)), i.e. t = √(ln(2/p)/2) / √n.
+    pub fn ks_critical(n: f64, p: f64) -> f64 {
+        ((2.0 / p).ln() / 2.0).sqrt() / n.sqrt()
+    }
+
+    /// Wilson score interval of a binomial proportion k/n at z standard
+    /// deviations.
+    pub fn wilson(k: usize, n: usize, z: f64) -> (f64, f64) {
+        if n == 0 {
+            return (0.0, 1.0);
+        }
+        let n = n as f64;
+        let p = k as f64 / n;
+        let d = 1.0 + z * z / n;
+        let c = (p + z * z / (2.0 * n)) / d;
+        let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
+        ((c - h).max(0.0), (c + h).min(1.0))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn ks_of_uniform_grid_is_half_a_step() {
+            let x: Vec<f64> = (0..100).map(|k| (k as f64 + 0.5) / 100.0).collect();
+            // Midpoints of 100 cells: the empirical CDF is off by exactly 1/200.
+            assert!((ks_distance(&x, |v| v.clamp(0.0, 1.0)) - 0.005).abs() < 1e-12);
+            assert!(ks_distance(&[f64::NAN], |v| v).is_nan());
+        }
+
+        #[test]
+        fn mean_var_and_wilson() {
+            let (m, v) = mean_var(&[1.0, 2.0, 3.0]);
+            assert!((m - 2.0).abs() < 1e-15 && (v - 1.0).abs() < 1e-15);
+            let (lo, hi) = wilson(50, 100, 2.0);
+            assert!(lo < 0.5 && hi > 0.5 && lo > 0.39 && hi < 0.61);
+            // ks_critical(n, p) solves 2 exp(−2 n t²) = p.
+            let t = ks_critical(400.0, 0.01);
+            assert!((2.0 * (-2.0 * 400.0 * t * t).exp() - 0.01).abs() < 1e-12);
+        }
+    }
+}
