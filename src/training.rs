@@ -504,7 +504,12 @@ pub fn train_fixed_norm(
             x[(i, c)] = 1.0;
         }
     }
-    ensure(x.norm() > 0.0, || "the Hebb couplings vanish".into())?;
+    if x.norm() == 0.0 {
+        // Symmetric Hebb couplings can cancel exactly for tiny N: start from the
+        // uniform symmetric matrix instead.
+        x = DMatrix::from_element(problem.rows(), problem.n(), 1.0);
+        problem.constrain(&mut x);
+    }
     man.retract(&mut x);
 
     let mut ws = Workspace::new(problem);
