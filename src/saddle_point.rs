@@ -256,8 +256,15 @@ impl Solution {
         t + s * r
     }
 
-    fn point_from_delta(&self, delta: f64) -> (Point, f64) {
-        let (value, d1, c) = self.loss.value_and_scaled_derivatives(delta, self.scale);
+    /// The point at Δ and the Jacobian g′(Δ); ℓ(Δ) only if `with_value` (it
+    /// costs a logarithm per node and only the accepted pass reports it).
+    fn point_from_delta(&self, delta: f64, with_value: bool) -> (Point, f64) {
+        let (value, d1, c) = if with_value {
+            self.loss.value_and_scaled_derivatives(delta, self.scale)
+        } else {
+            let (d1, c) = self.loss.scaled_derivatives(delta, self.scale);
+            (f64::NAN, d1, c)
+        };
         let t = delta + d1;
         let slope = 1.0 / (1.0 + c);
         let p = Point {
@@ -303,10 +310,18 @@ impl Solution {
     /// E_t[f(Δ*(t))] restricted to |t| ≤ [`T_MAX`], as an integral over Δ
     /// (eq. (R5′)) plus t-integrals over the atoms' gaps (eq. (R6)).
     pub fn expect<const K: usize>(&self, f: impl Fn(&Point) -> [f64; K]) -> Result<Integral<K>> {
+        self.expect_with(f, true)
+    }
+
+    fn expect_with<const K: usize>(
+        &self,
+        f: impl Fn(&Point) -> [f64; K],
+        with_value: bool,
+    ) -> Result<Integral<K>> {
         let bp = self.delta_breakpoints();
         let mut total = integrate(
             |d| {
-                let (p, jac) = self.point_from_delta(d);
+                let (p, jac) = self.point_from_delta(d, with_value);
                 if p.t.is_nan() || p.t.abs() > T_MAX {
                     return [0.0; K]; // outside the truncation (or t = ±∞ from an overflowing x·ℓ′)
                 }
@@ -428,22 +443,25 @@ impl Solution {
     /// (eqs. (R4), (R7)), and the moments about `c` that [`Self::fill_moments`]
     /// turns into the reported quantities (eqs. (R8)–(R12)), gathered in the
     /// same pass so that the accepted iterate needs no extra integration.
-    fn pass(&self, c: f64) -> Result<[f64; 8]> {
+    fn pass(&self, c: f64, with_value: bool) -> Result<[f64; 8]> {
         let loss = self.loss.clone();
-        let r = self.expect(|p| {
-            let r2 = p.resid * p.resid;
-            let d = p.delta - c;
-            [
-                r2,
-                2.0 * r2 * p.slope,
-                1.0,
-                d,
-                d * d,
-                loss.value(p.delta),
-                p.stiffness,
-                p.stiffness * p.stiffness,
-            ]
-        })?;
+        let r = self.expect_with(
+            |p| {
+                let r2 = p.resid * p.resid;
+                let d = p.delta - c;
+                [
+                    r2,
+                    2.0 * r2 * p.slope,
+                    1.0,
+                    d,
+                    d * d,
+                    loss.value(p.delta),
+                    p.stiffness,
+                    p.stiffness * p.stiffness,
+                ]
+            },
+            with_value,
+        )?;
         Ok(r.value)
     }
 
@@ -453,10 +471,13 @@ impl Solution {
         let mut u = self.loss.initial_ln_x(self.alpha);
         let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
         let mut last = f64::NAN;
+        // ⟨ℓ⟩ is gathered only once |ln S| < 1e-4: with quadratic convergence
+        // no earlier pass can be the accepted one.
+        let mut with_value = false;
         for it in 1..=MAX_NEWTON {
             self.set_ln_x(u);
             let c = self.prox(0.0);
-            let m = self.pass(c)?;
+            let m = self.pass(c, with_value)?;
             let (s, ds) = (self.alpha * m[0], self.alpha * m[1]);
             let h = s.ln();
             last = (s - 1.0).abs();
@@ -471,10 +492,15 @@ impl Solution {
             // every x·ℓ′ and hence into S: that is the attainable floor.
             let tol = NEWTON_TOL.max(4.0 * f64::EPSILON * u.abs());
             if h.abs() <= tol || (step.is_finite() && step.abs() <= 4.0 * f64::EPSILON * u.abs()) {
+                if !with_value {
+                    with_value = true; // converged sooner than expected: one more pass, same u
+                    continue;
+                }
                 self.residual = last;
                 self.fill_moments(c, m);
                 return Ok(());
             }
+            with_value = h.abs() < 1e-4;
             if h < 0.0 {
                 lo = lo.max(u);
             } else {
