@@ -796,3 +796,31 @@ fn cli_basins_and_retrieval_print_the_interface_fields() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("P <= N") && !err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn exact_ties_leave_the_spin_unchanged() {
+    // Eq. (M13): h_0 = 0.1 + 0.2 − 0.3 is exactly zero, but evaluates to
+    // ±5.6e-17 (or 0) in double precision depending on the summation order;
+    // the tie band (2Nε‖J_0‖₁ ≈ 1.1e-15) makes it a tie, so x_0 = −1 stays
+    // and the state is a fixed point for both schedules.
+    let mut j = DMatrix::<f64>::zeros(4, 4);
+    j[(0, 1)] = 0.1;
+    j[(0, 2)] = 0.2;
+    j[(0, 3)] = 0.3;
+    let net = Network::new(j).unwrap();
+    let x = DMatrix::from_column_slice(4, 1, &[-1.0, 1.0, 1.0, -1.0]);
+    assert!(net.fixed_points(&x).unwrap()[0]);
+    for schedule in [Schedule::Synchronous, Schedule::Asynchronous] {
+        let opts = DynamicsOptions {
+            schedule,
+            max_steps: 10,
+            seed: 1,
+        };
+        let r = net.relax(x.clone(), &opts).unwrap();
+        assert!(r.converged[0] && r.steps[0] == 0);
+        assert_eq!(r.states, x);
+    }
+    // A field clearly beyond the band does flip the spin.
+    let y = DMatrix::from_column_slice(4, 1, &[-1.0, 1.0, 1.0, 1.0]);
+    assert!(!net.fixed_points(&y).unwrap()[0]);
+}
