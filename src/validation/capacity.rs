@@ -783,3 +783,44 @@ fn build_figure(
         vec![pa, pb, pc, pd, pe],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossing_interpolates_and_propagates_error() {
+        // f falls linearly from 0.8 at α = 1 to 0.2 at α = 2: ½ at α = 1.5,
+        // slope 0.6, σ_f = 0.03 at both ends → δα = 0.05.
+        let c = crossing(10, &[(0.5, 1.0, 0.0), (1.0, 0.8, 0.03), (2.0, 0.2, 0.03)]).unwrap();
+        assert!((c.alpha - 1.5).abs() < 1e-12 && (c.error - 0.05).abs() < 1e-12);
+        assert!(crossing(10, &[(1.0, 0.9, 0.1), (2.0, 0.6, 0.1)]).is_none());
+    }
+
+    #[test]
+    fn extrapolation_recovers_an_exact_line() {
+        // α_1/2(N) = 2 − 2/N exactly (Cover): intercept 2.
+        let c: Vec<Crossing> = [10, 20, 40]
+            .iter()
+            .map(|&n| Crossing {
+                n,
+                alpha: 2.0 - 2.0 / n as f64,
+                error: 0.01,
+            })
+            .collect();
+        let (a, e) = extrapolate(&c).unwrap();
+        assert!((a - 2.0).abs() < 1e-12, "{a}");
+        assert!(e > 0.0 && e < 0.1);
+        assert!(extrapolate(&c[..1]).is_none());
+    }
+
+    #[test]
+    fn patterns_are_reproducible_and_seeds_distinct() {
+        assert_eq!(random_patterns(5, 3, 7), random_patterns(5, 3, 7));
+        assert_ne!(derive_seed(1, &[1, 2]), derive_seed(1, &[2, 1]));
+        assert!(random_patterns(5, 3, 7)
+            .iter()
+            .flatten()
+            .all(|&s| s == 1.0 || s == -1.0));
+    }
+}

@@ -414,3 +414,35 @@ fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Resul
         vec![pa, pb, pc, pd],
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicon_line_is_where_the_replicon_reaches_one() {
+        let l = replicon_line(3.0).unwrap().unwrap();
+        let r = solve_pl(3.0, l).unwrap().replicon;
+        // The bisection brackets the crossing to ~1e-15 in ln λ; the replicon's
+        // slope in ln λ is O(0.1), so 1e-9 leaves room for the saddle point's
+        // own ~1e-12 accuracy.
+        assert!((r - 1.0).abs() < 1e-9, "replicon {r} at λ_AT = {l}");
+        // Below α = 2 replica symmetry never breaks on [0.1, 10⁴].
+        assert!(replicon_line(1.5).unwrap().is_none());
+    }
+
+    #[test]
+    fn split_shares_the_boundary_point() {
+        let pts = [
+            (0.0, 0.0, true),
+            (1.0, 1.0, true),
+            (2.0, 2.0, false),
+            (3.0, 3.0, false),
+        ];
+        let (a, b) = split(&pts);
+        let fa: Vec<_> = a.iter().filter(|p| p.0.is_finite()).collect();
+        let fb: Vec<_> = b.iter().filter(|p| p.0.is_finite()).collect();
+        assert_eq!(fa.len(), 2);
+        assert_eq!(fb, vec![&(1.0, 1.0), &(2.0, 2.0), &(3.0, 3.0)]);
+    }
+}
