@@ -70,7 +70,7 @@ pub const REGISTRY: &[Claim] = &[
     },
     Claim {
         name: "capacity",
-        summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
+        summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1",
         run: capacity::run,
     },
     Claim {
@@ -124,11 +124,22 @@ pub struct ValidationArgs {
 /// `fn main` of the validation binary for the claim `name`: runs it, prints
 /// the table of checks, exits non-zero on any FAIL.
 pub fn binary_main(name: &str) -> ExitCode {
-    use clap::Parser;
-    let args = ValidationArgs::parse();
+    use clap::{CommandFactory, FromArgMatches};
     let Some(claim) = find(name) else {
         eprintln!("error: no validation claim called '{name}'");
         return ExitCode::FAILURE;
+    };
+    let matches = ValidationArgs::command()
+        .name(claim.name)
+        .about(format!(
+            "Validation claim '{0}': {1}. Writes {0}.svg, {0}.png and {0}.json, prints the \
+             checks and exits non-zero if any fails.",
+            claim.name, claim.summary
+        ))
+        .get_matches();
+    let args = match ValidationArgs::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
     };
     let size = if args.quick { Size::Quick } else { Size::Full };
     let checks = run_claim(claim, size, &args.out);
