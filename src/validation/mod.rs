@@ -190,6 +190,15 @@ pub mod stats {
         ((2.0 / p).ln() / 2.0).sqrt() / n.sqrt()
     }
 
+    /// Tolerance (V5) for a finite-N moment x measured at N_S = N_L/2 and
+    /// N_L, compared with its N → ∞ theory value at N_L: 4 standard errors at
+    /// N_L plus the change |x(N_S) − x(N_L)|, which bounds the correction
+    /// left at N_L whenever finite-size corrections decay at least as fast as
+    /// 1/N (then the remainder beyond N_L is at most the change from N_L/2).
+    pub fn finite_size_tolerance(x_small: f64, x_large: f64, se_large: f64) -> f64 {
+        4.0 * se_large + (x_small - x_large).abs()
+    }
+
     /// Wilson score interval of a binomial proportion k/n at z standard
     /// deviations.
     pub fn wilson(k: usize, n: usize, z: f64) -> (f64, f64) {
