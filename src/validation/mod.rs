@@ -183,6 +183,32 @@ pub mod stats {
         d
     }
 
+    /// Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| between the
+    /// empirical CDFs of two samples (NaN if either is empty or non-finite).
+    pub fn ks_two_sample(a: &[f64], b: &[f64]) -> f64 {
+        let ok = |x: &[f64]| !x.is_empty() && x.iter().all(|v| v.is_finite());
+        if !ok(a) || !ok(b) {
+            return f64::NAN;
+        }
+        let mut a = a.to_vec();
+        let mut b = b.to_vec();
+        a.sort_by(|x, y| x.total_cmp(y));
+        b.sort_by(|x, y| x.total_cmp(y));
+        let (na, nb) = (a.len() as f64, b.len() as f64);
+        let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
+        while i < a.len() && j < b.len() {
+            let v = a[i].min(b[j]);
+            while i < a.len() && a[i] <= v {
+                i += 1;
+            }
+            while j < b.len() && b[j] <= v {
+                j += 1;
+            }
+            d = d.max((i as f64 / na - j as f64 / nb).abs());
+        }
+        d
+    }
+
     /// The KS distance that a sample of `n` independent draws from the
     /// theory exceeds with probability ≈ `p` (asymptotic Kolmogorov law,
     /// P(√n D > t) ≈ 2 exp(−2t²)), i.e. t = √(ln(2/p)/2) / √n.
@@ -223,6 +249,17 @@ pub mod stats {
             // Midpoints of 100 cells: the empirical CDF is off by exactly 1/200.
             assert!((ks_distance(&x, |v| v.clamp(0.0, 1.0)) - 0.005).abs() < 1e-12);
             assert!(ks_distance(&[f64::NAN], |v| v).is_nan());
+        }
+
+        #[test]
+        fn two_sample_ks() {
+            let a = [0.0, 1.0, 2.0, 3.0];
+            assert_eq!(ks_two_sample(&a, &a), 0.0);
+            // Shifted by more than the range: the CDFs differ by 1 somewhere.
+            assert_eq!(ks_two_sample(&a, &[10.0, 11.0]), 1.0);
+            // {0,1,2,3} against {2,3}: at v = 1, F_a = 1/2, F_b = 0.
+            assert!((ks_two_sample(&a, &[2.0, 3.0]) - 0.5).abs() < 1e-15);
+            assert!(ks_two_sample(&a, &[]).is_nan());
         }
 
         #[test]
