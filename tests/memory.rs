@@ -712,3 +712,115 @@ fn hebb_exact_fixed_points_need_small_loads() {
     let sd = (fixed_expected * (1.0 - fixed_expected) / p as f64).sqrt();
     assert!((s.fixed_points - fixed_expected).abs() < 4.0 * sd);
 }
+
+/// Runs the `plam` binary with the given matrix-product and rayon thread counts.
+fn run_plam(threads: usize, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_plam"))
+        .args(args)
+        .env("MATMUL_NUM_THREADS", threads.to_string())
+        .env("RAYON_NUM_THREADS", threads.to_string())
+        .output()
+        .expect("the plam binary runs")
+}
+
+#[test]
+fn cli_basins_and_retrieval_print_the_interface_fields() {
+    // N = 200 so that matrixmultiply really splits the products over two
+    // threads; the JSON must be bit-identical across thread counts.
+    let basins = [
+        "basins",
+        "--rule",
+        "perceptron",
+        "--kappa",
+        "0.5",
+        "--n",
+        "200",
+        "--alpha",
+        "0.3",
+        "--seed",
+        "5",
+        "--json",
+    ];
+    let one = run_plam(1, &basins);
+    let two = run_plam(2, &basins);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert_eq!(one.stdout, two.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    for key in [
+        "rule",
+        "alpha",
+        "n",
+        "storage",
+        "basin_size",
+        "basin_size_err",
+        "seed",
+    ] {
+        assert!(!v[key].is_null(), "basins JSON lacks {key}");
+    }
+    assert_eq!(v["storage"], 1.0);
+    let retrieval = [
+        "retrieval",
+        "--rule",
+        "hebb",
+        "--n",
+        "200",
+        "--alpha",
+        "0.05",
+        "--m-in",
+        "0.5",
+        "--json",
+    ];
+    let out = run_plam(2, &retrieval);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["m_in", "m_final", "m_final_err", "retrieved", "seed"] {
+        assert!(!v[key].is_null(), "retrieval JSON lacks {key}");
+    }
+    // α = 0.05 is deep in Hebb's retrieval phase: half the spins right is
+    // enough to recall almost every pattern.
+    assert!(v["m_final"].as_f64().unwrap() > 0.9);
+    // Bad input: a one-line error and a non-zero exit, no panic.
+    let bad = run_plam(
+        1,
+        &["basins", "--rule", "pinv", "--n", "50", "--alpha", "1.5"],
+    );
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("P <= N") && !err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn exact_ties_leave_the_spin_unchanged() {
+    // Eq. (M13): h_0 = 0.1 + 0.2 − 0.3 is exactly zero, but evaluates to
+    // ±5.6e-17 (or 0) in double precision depending on the summation order;
+    // the tie band (2Nε‖J_0‖₁ ≈ 1.1e-15) makes it a tie, so x_0 = −1 stays
+    // and the state is a fixed point for both schedules.
+    let mut j = DMatrix::<f64>::zeros(4, 4);
+    j[(0, 1)] = 0.1;
+    j[(0, 2)] = 0.2;
+    j[(0, 3)] = 0.3;
+    let net = Network::new(j).unwrap();
+    let x = DMatrix::from_column_slice(4, 1, &[-1.0, 1.0, 1.0, -1.0]);
+    assert!(net.fixed_points(&x).unwrap()[0]);
+    for schedule in [Schedule::Synchronous, Schedule::Asynchronous] {
+        let opts = DynamicsOptions {
+            schedule,
+            max_steps: 10,
+            seed: 1,
+        };
+        let r = net.relax(x.clone(), &opts).unwrap();
+        assert!(r.converged[0] && r.steps[0] == 0);
+        assert_eq!(r.states, x);
+    }
+    // A field clearly beyond the band does flip the spin.
+    let y = DMatrix::from_column_slice(4, 1, &[-1.0, 1.0, 1.0, 1.0]);
+    assert!(!net.fixed_points(&y).unwrap()[0]);
+}

@@ -100,9 +100,6 @@ pub struct NetworkArgs {
     /// Step cap of the dynamics (synchronous steps or asynchronous sweeps).
     #[arg(long, default_value_t = 1000)]
     pub max_steps: usize,
-    /// Random flip sets per pattern.
-    #[arg(long, default_value_t = 1)]
-    pub trials: usize,
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -113,6 +110,9 @@ pub struct NetworkArgs {
 pub struct BasinsArgs {
     #[command(flatten)]
     pub net: NetworkArgs,
+    /// Random flip sets per pattern (each bisected separately).
+    #[arg(long, default_value_t = 1)]
+    pub trials: usize,
 }
 
 /// Arguments of `plam retrieval`.
@@ -120,6 +120,9 @@ pub struct BasinsArgs {
 pub struct RetrievalArgs {
     #[command(flatten)]
     pub net: NetworkArgs,
+    /// Random flip sets per pattern at every initial overlap.
+    #[arg(long, default_value_t = 3)]
+    pub trials: usize,
     /// Initial overlap(s): a number, `start:stop:count` or `log:start:stop:count`.
     #[arg(long, default_value = "0.5")]
     pub m_in: String,
@@ -168,7 +171,7 @@ struct Built {
     patterns: DMatrix<f64>,
 }
 
-fn build(a: &NetworkArgs) -> anyhow::Result<Built> {
+fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
     if !(a.alpha.is_finite() && a.alpha > 0.0) {
         bail!("--alpha must be a positive number, got {}", a.alpha);
     }
@@ -355,7 +358,7 @@ fn build(a: &NetworkArgs) -> anyhow::Result<Built> {
         training_steps: steps,
         dynamics: schedule(a.dynamics),
         max_steps: a.max_steps,
-        trials: a.trials,
+        trials,
         storage: st.fixed_points,
         unstable_spins: st.unstable_spins,
         min_stability: st.min_stability,
@@ -374,14 +377,14 @@ fn schedule(d: DynamicsArg) -> Schedule {
     }
 }
 
-fn options(a: &NetworkArgs) -> RetrievalOptions {
+fn options(a: &NetworkArgs, trials: usize) -> RetrievalOptions {
     RetrievalOptions {
         dynamics: DynamicsOptions {
             schedule: schedule(a.dynamics),
             max_steps: a.max_steps,
             seed: a.seed,
         },
-        trials: a.trials,
+        trials,
         seed: a.seed,
     }
 }
@@ -402,9 +405,9 @@ struct BasinsOut<'a> {
 
 /// Runs `plam basins`.
 pub fn run(args: BasinsArgs) -> anyhow::Result<()> {
-    let built = build(&args.net)?;
+    let built = build(&args.net, args.trials)?;
     let net = built.network.as_ref().expect("network is built");
-    let b = basin_sizes(net, &built.patterns, &options(&args.net))?;
+    let b = basin_sizes(net, &built.patterns, &options(&args.net, args.trials))?;
     if args.net.json {
         return print_json(&BasinsOut {
             built: &built,
@@ -455,9 +458,14 @@ pub fn run_retrieval(args: RetrievalArgs) -> anyhow::Result<()> {
     if let Some(m) = m_ins.iter().find(|m| !(-1.0..=1.0).contains(*m)) {
         bail!("--m-in values must lie in [-1, 1], got {m}");
     }
-    let built = build(&args.net)?;
+    let built = build(&args.net, args.trials)?;
     let net = built.network.as_ref().expect("network is built");
-    let pts = retrieval_curve(net, &built.patterns, &m_ins, &options(&args.net))?;
+    let pts = retrieval_curve(
+        net,
+        &built.patterns,
+        &m_ins,
+        &options(&args.net, args.trials),
+    )?;
     if args.csv {
         return print_csv(&pts);
     }

@@ -697,7 +697,8 @@ fn build_figure(
     // (d) symmetric couplings.
     let mut pd = Panel::new("load α = P/N", "P(symmetric J stores all)")
         .title("(d) symmetric couplings")
-        .y_range(-0.03, 1.05);
+        .y_range(-0.03, 1.05)
+        .legend(LegendAt::LowerLeft);
     for (k, &n) in sym_ns.iter().enumerate() {
         let c = palette::seq(k + 1);
         let pts: Vec<&SymPoint> = sym.iter().filter(|p| p.n == n).collect();
@@ -714,7 +715,11 @@ fn build_figure(
             })
             .collect();
         pd.push(Series::line(
-            format!("Cover D = N(N−1)/2, N = {n}"),
+            if k == 0 {
+                "Cover, D = N(N−1)/2 (dashed)".to_string()
+            } else {
+                String::new()
+            },
             curve,
             Dash::Dashed,
             c,
@@ -739,7 +744,7 @@ fn build_figure(
         .title("(e) finite-size crossings")
         .x_range(0.0, 0.14)
         .y_range(0.0, 2.9)
-        .legend(LegendAt::UpperRight);
+        .legend(LegendAt::LowerLeft);
     pe.push(Series::points(
         "asymmetric rows",
         asym_cross
@@ -765,10 +770,20 @@ fn build_figure(
         palette::BLUE,
     ));
     if let Some((a, e)) = asym_ext {
-        pe = pe.note(format!("asym. α_c = {a:.3} ± {e:.3}"));
+        let verdict = if (a - 2.0).abs() <= 4.0 * e {
+            "agrees with 2"
+        } else {
+            "DISAGREES with 2"
+        };
+        pe = pe.note(format!("asym. α_c = {a:.3} ± {e:.3}: {verdict}"));
     }
     if let Some((a, e)) = sym_ext {
-        pe = pe.note(format!("sym. α_c = {a:.3} ± {e:.3}"));
+        let verdict = if (a - 1.0).abs() <= 4.0 * e {
+            "agrees with 1"
+        } else {
+            "DISAGREES with 1"
+        };
+        pe = pe.note(format!("sym. α_c = {a:.3} ± {e:.3}: {verdict}"));
     }
     pe.push(Series::line(
         "α = 1",
@@ -778,7 +793,7 @@ fn build_figure(
     ));
 
     Figure::new(
-        "Storage capacity: α_c = 2 (asymmetric), α_c = 1 (symmetric)",
+        "Storage capacity: asymmetric couplings (α_c = 2) and symmetric couplings",
         3,
         vec![pa, pb, pc, pd, pe],
     )

@@ -72,7 +72,7 @@ pub const REGISTRY: &[Claim] = &[
     },
     Claim {
         name: "capacity",
-        summary: "storage capacity α_c = 2 (asymmetric) and 1 (symmetric couplings)",
+        summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1",
         run: capacity::run,
     },
     Claim {
@@ -136,11 +136,22 @@ pub struct ValidationArgs {
 /// `fn main` of the validation binary for the claim `name`: runs it, prints
 /// the table of checks, exits non-zero on any FAIL.
 pub fn binary_main(name: &str) -> ExitCode {
-    use clap::Parser;
-    let args = ValidationArgs::parse();
+    use clap::{CommandFactory, FromArgMatches};
     let Some(claim) = find(name) else {
         eprintln!("error: no validation claim called '{name}'");
         return ExitCode::FAILURE;
+    };
+    let matches = ValidationArgs::command()
+        .name(claim.name)
+        .about(format!(
+            "Validation claim '{0}': {1}. Writes {0}.svg, {0}.png and {0}.json, prints the \
+             checks and exits non-zero if any fails.",
+            claim.name, claim.summary
+        ))
+        .get_matches();
+    let args = match ValidationArgs::from_arg_matches(&matches) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
     };
     let size = if args.quick { Size::Quick } else { Size::Full };
     let checks = run_claim(claim, size, &args.out);
@@ -184,11 +195,46 @@ pub mod stats {
         d
     }
 
+    /// Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| between the
+    /// empirical CDFs of two samples (NaN if either is empty or non-finite).
+    pub fn ks_two_sample(a: &[f64], b: &[f64]) -> f64 {
+        let ok = |x: &[f64]| !x.is_empty() && x.iter().all(|v| v.is_finite());
+        if !ok(a) || !ok(b) {
+            return f64::NAN;
+        }
+        let mut a = a.to_vec();
+        let mut b = b.to_vec();
+        a.sort_by(|x, y| x.total_cmp(y));
+        b.sort_by(|x, y| x.total_cmp(y));
+        let (na, nb) = (a.len() as f64, b.len() as f64);
+        let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
+        while i < a.len() && j < b.len() {
+            let v = a[i].min(b[j]);
+            while i < a.len() && a[i] <= v {
+                i += 1;
+            }
+            while j < b.len() && b[j] <= v {
+                j += 1;
+            }
+            d = d.max((i as f64 / na - j as f64 / nb).abs());
+        }
+        d
+    }
+
     /// The KS distance that a sample of `n` independent draws from the
     /// theory exceeds with probability ≈ `p` (asymptotic Kolmogorov law,
     /// P(√n D > t) ≈ 2 exp(−2t²)), i.e. t = √(ln(2/p)/2) / √n.
     pub fn ks_critical(n: f64, p: f64) -> f64 {
         ((2.0 / p).ln() / 2.0).sqrt() / n.sqrt()
+    }
+
+    /// Tolerance (V5) for a finite-N moment x measured at N_S = N_L/2 and
+    /// N_L, compared with its N → ∞ theory value at N_L: 4 standard errors at
+    /// N_L plus the change |x(N_S) − x(N_L)|, which bounds the correction
+    /// left at N_L whenever finite-size corrections decay at least as fast as
+    /// 1/N (then the remainder beyond N_L is at most the change from N_L/2).
+    pub fn finite_size_tolerance(x_small: f64, x_large: f64, se_large: f64) -> f64 {
+        4.0 * se_large + (x_small - x_large).abs()
     }
 
     /// Wilson score interval of a binomial proportion k/n at z standard
@@ -215,6 +261,17 @@ pub mod stats {
             // Midpoints of 100 cells: the empirical CDF is off by exactly 1/200.
             assert!((ks_distance(&x, |v| v.clamp(0.0, 1.0)) - 0.005).abs() < 1e-12);
             assert!(ks_distance(&[f64::NAN], |v| v).is_nan());
+        }
+
+        #[test]
+        fn two_sample_ks() {
+            let a = [0.0, 1.0, 2.0, 3.0];
+            assert_eq!(ks_two_sample(&a, &a), 0.0);
+            // Shifted by more than the range: the CDFs differ by 1 somewhere.
+            assert_eq!(ks_two_sample(&a, &[10.0, 11.0]), 1.0);
+            // {0,1,2,3} against {2,3}: at v = 1, F_a = 1/2, F_b = 0.
+            assert!((ks_two_sample(&a, &[2.0, 3.0]) - 0.5).abs() < 1e-15);
+            assert!(ks_two_sample(&a, &[]).is_nan());
         }
 
         #[test]

@@ -34,6 +34,11 @@ pub const ALPHAS: [f64; 2] = [0.4, 1.5];
 #[derive(Debug, Clone, Serialize)]
 struct SnapStats {
     epoch: usize,
+    /// Two-sample KS between GD at N_L and the fixed-norm optimum at λ(t)
+    /// on the same patterns.
+    ks_gd_vs_fixed_norm: f64,
+    /// KS between that fixed-norm optimum and the theory at λ(t).
+    ks_fixed_norm_vs_theory: f64,
     /// λ(t) at N_S.
     lambda_small: f64,
     /// Mean effective norm λ(t) = β⟨|J_i|⟩ at N_L.
@@ -68,7 +73,7 @@ fn train(
     alpha: f64,
     epochs: usize,
     snaps: &[usize],
-) -> Result<(u64, crate::training::GdResult)> {
+) -> Result<(u64, crate::training::GdResult, Problem)> {
     let seed = SEED + n as u64;
     let pats = Patterns::generate(n, alpha, PatternKind::Binary, seed)?;
     let problem = Problem::network(&pats, Coupling::Asymmetric)?;
@@ -76,7 +81,23 @@ fn train(
         snapshots: snaps.to_vec(),
         ..GdConfig::paper(epochs)
     };
-    Ok((seed, train_gd(&problem, &cfg, &mut |_| {})?))
+    let res = train_gd(&problem, &cfg, &mut |_| {})?;
+    Ok((seed, res, problem))
+}
+
+/// Stabilities of the fixed-norm optimum at norm λ on the same patterns
+/// (all rows at |J_i| = λ), for the direct comparison "is gradient descent
+/// at a fixed-norm optimum?" that does not involve the replica theory.
+fn fixed_norm_on(problem: &Problem, lambda: f64) -> Result<Vec<f64>> {
+    use crate::stabilities::Stabilities;
+    use crate::training::{train_fixed_norm, FixedNormConfig};
+    let cfg = FixedNormConfig {
+        tol: super::stabilities_fixed_norm::TRAIN_TOL,
+        max_iter: 200_000,
+        ..FixedNormConfig::new(lambda)
+    };
+    let res = train_fixed_norm(problem, &cfg, &mut |_, _| {})?;
+    Ok(Stabilities::new(problem, &res.j)?.values().to_vec())
 }
 
 /// Runs the claim at `size`, writing `stabilities_gradient_descent.{svg,png,json}`.
@@ -95,8 +116,8 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
     let mut panels = Vec::new();
     for &alpha in &ALPHAS {
         let clock = Stopwatch::start();
-        let (seed_s, small) = train(n_small, alpha, epochs, &snaps)?;
-        let (seed_l, large) = train(n_large, alpha, epochs, &snaps)?;
+        let (seed_s, small, _) = train(n_small, alpha, epochs, &snaps)?;
+        let (seed_l, large, problem_l) = train(n_large, alpha, epochs, &snaps)?;
         let secs = clock.seconds();
         let mut snap_stats = Vec::new();
         for (ss, sl) in small.snapshots.iter().zip(&large.snapshots) {
@@ -139,6 +160,11 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
                 (sol.quantile(1.0 - 1e-3) + 0.6).max(3.0),
             );
             let histogram = Histogram::new(xl, lo, hi, 70)?;
+            // Same patterns, fixed norm λ(t): KS of GD against that optimum
+            // and of the optimum against the theory (recorded, not asserted).
+            let fixed = fixed_norm_on(&problem_l, lam)?;
+            let ks_gd_fixed = stats::ks_two_sample(xl, &fixed);
+            let ks_fixed_theory = stats::ks_distance(&fixed, |d| sol.cdf(d));
             let eps = xl.iter().filter(|&&d| d < 0.0).count() as f64 / xl.len() as f64;
             let curve: Vec<(f64, f64)> = (0..=500)
                 .map(|k| {
@@ -159,7 +185,8 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
                     .x_range(lo, hi)
                     .y_range(0.0, top)
                     .note(format!("λ(t) = {lam:.2}"))
-                    .note(format!("KS = {ks_large:.3}"))
+                    .note(format!("KS vs theory = {ks_large:.3}"))
+                    .note(format!("KS vs fixed-norm = {ks_gd_fixed:.3}"))
                     .note(format!("N = {n_large}"))
                     .with(Series::histogram(
                         "gradient descent",
@@ -177,6 +204,8 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             );
             snap_stats.push(SnapStats {
                 epoch: sl.epoch,
+                ks_gd_vs_fixed_norm: ks_gd_fixed,
+                ks_fixed_norm_vs_theory: ks_fixed_theory,
                 lambda_small: lam_small,
                 lambda: lam,
                 lambda_row_std: lam_sd,
