@@ -179,11 +179,16 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
     let xi = pats.xi;
     let p = xi.ncols();
     let symmetric_only = matches!(a.rule, Rule::Hebb | Rule::Pinv | Rule::Unlearning);
+    // Hebb, pseudo-inverse and unlearning are symmetric by construction: either
+    // --coupling value gives the same matrix, reported as "symmetric".
     let coupling = match (a.coupling, symmetric_only) {
-        (Some(CouplingArg::Asymmetric), true) => bail!(
-            "--rule {:?} produces symmetric couplings; --coupling asymmetric is not available",
-            a.rule
-        ),
+        (Some(CouplingArg::Asymmetric), true) => {
+            eprintln!(
+                "note: --rule {} gives symmetric couplings by construction; --coupling asymmetric has no effect",
+                format!("{:?}", a.rule).to_lowercase()
+            );
+            CouplingArg::Symmetric
+        }
         (Some(c), _) => c,
         (None, true) => CouplingArg::Symmetric,
         (None, false) => CouplingArg::Asymmetric,
