@@ -6,6 +6,7 @@
 //! and [`capacity`]; every formula cites its equation in `theory/`.
 
 pub mod capacity;
+pub mod dynamics;
 pub mod error;
 pub mod feasibility;
 pub mod integration;
@@ -13,6 +14,8 @@ pub mod loss;
 pub mod normal;
 pub mod plotting;
 pub mod report;
+pub mod retrieval;
+pub mod rules;
 pub mod saddle_point;
 pub mod validation;
 

@@ -32,6 +32,10 @@ enum Command {
     Cover(cli::theory::CoverArgs),
     /// Train finite-N networks and compare their stabilities with the replica theory.
     Simulate(cli::simulate::SimulateArgs),
+    /// Basins of attraction of a network trained by a learning rule.
+    Basins(cli::basins::BasinsArgs),
+    /// Retrieval curve m_F(m_IN) of a network trained by a learning rule.
+    Retrieval(cli::basins::RetrievalArgs),
     /// Run every validation claim, write figures and figures/REPORT.md.
     Reproduce(cli::reproduce::ReproduceArgs),
 }
@@ -45,6 +49,8 @@ fn main() -> ExitCode {
         Command::Margin(a) => cli::theory::margin(a),
         Command::Cover(a) => cli::theory::cover(a),
         Command::Simulate(a) => cli::simulate::run(a),
+        Command::Basins(a) => cli::basins::run(a),
+        Command::Retrieval(a) => cli::basins::run_retrieval(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
     };
     match result {

@@ -29,10 +29,13 @@ pub enum PatternKind {
 /// [`perceptron_labels`]); pattern streams are `0..P`, far below it.
 const LABEL_STREAM: u64 = 1 << 62;
 
+/// Largest supported number of entries of an N×P or N×N matrix (2 GB in f64).
+pub const MAX_ENTRIES: f64 = 2.5e8;
+
 /// The number of patterns P = round(αN) (ties away from zero).
 ///
 /// Fails with [`Error::InvalidInput`] if N < 2, α is not a positive finite
-/// number, or P rounds to zero.
+/// number, P rounds to zero, or N·P or N² exceeds [`MAX_ENTRIES`].
 pub fn num_patterns(n: usize, alpha: f64) -> Result<usize> {
     ensure(n >= 2, || format!("N must be at least 2, got {n}"))?;
     finite("alpha", alpha)?;
@@ -43,8 +46,15 @@ pub fn num_patterns(n: usize, alpha: f64) -> Result<usize> {
     ensure(p >= 1.0, || {
         format!("P = round(alpha*N) = round({alpha}*{n}) is zero; increase alpha or N")
     })?;
-    ensure(p <= 1e9, || {
-        format!("P = round(alpha*N) = {p} is too large")
+    // Each N×P matrix takes 8·N·P bytes and training holds about five of them.
+    ensure(p * (n as f64) <= MAX_ENTRIES, || {
+        format!(
+            "N*P = {n}*{p} entries exceeds the supported {MAX_ENTRIES:e} (each N*P matrix would take {:.1} GB)",
+            8.0 * p * n as f64 / 1e9
+        )
+    })?;
+    ensure(n as f64 * n as f64 <= MAX_ENTRIES, || {
+        format!("N = {n} is too large: the N*N couplings would exceed {MAX_ENTRIES:e} entries")
     })?;
     Ok(p as usize)
 }
@@ -163,6 +173,8 @@ mod tests {
         assert!(num_patterns(10, -1.0).is_err());
         assert!(num_patterns(10, f64::NAN).is_err());
         assert!(num_patterns(10, 0.01).is_err()); // P = round(0.1) = 0
+        assert!(num_patterns(100_000, 1.0).is_err()); // 10^10 entries
+        assert!(num_patterns(20_000, 1e-3).is_err()); // N² = 4·10^8 couplings
     }
 
     #[test]

@@ -77,6 +77,39 @@ impl Stabilities {
             w1: w1_sorted(&s, &cdf),
         })
     }
+
+    /// Compares the stabilities with the replica P(Δ) of the pseudo-likelihood
+    /// loss at (α, λ) (`saddle_point::solve_pl`), returning the distances and the
+    /// solution (for its ε, mean, variance, loss).
+    pub fn compare_with_replica(
+        &self,
+        alpha: f64,
+        lambda: f64,
+    ) -> Result<(Comparison, crate::saddle_point::Solution)> {
+        let sol = crate::saddle_point::solve_pl(alpha, lambda)?;
+        let c = self.compare(|x| sol.cdf(x))?;
+        Ok((c, sol))
+    }
+
+    /// Mean over rows of the smallest stability of each row (the row margins).
+    pub fn mean_margin(&self) -> f64 {
+        let r = self.delta.nrows();
+        (0..r).map(|i| self.delta.row(i).min()).sum::<f64>() / r as f64
+    }
+
+    /// W1 distance to Gardner's maximal-margin law at load α < 2,
+    /// Φ(κ*)δ(Δ − κ*) + θ(Δ − κ*)φ(Δ) (the λ → ∞ limit), and κ*(α).
+    pub fn w1_to_max_margin(&self, alpha: f64) -> Result<(f64, f64)> {
+        let k = crate::capacity::max_margin(alpha)?;
+        let w = crate::statistics::wasserstein1(self.values(), |x| {
+            if x < k {
+                0.0
+            } else {
+                crate::normal::cdf(x)
+            }
+        })?;
+        Ok((w, k))
+    }
 }
 
 /// Distances between the empirical stabilities and a theoretical law.
@@ -111,6 +144,16 @@ mod tests {
                 assert!((st.delta[(i, m)] - p.xi[(i, m)] * h / norm).abs() < 1e-12);
             }
         }
+        let m = st.mean_margin();
+        let want = (0..6)
+            .map(|i| {
+                (0..6)
+                    .map(|m| st.delta[(i, m)])
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .sum::<f64>()
+            / 6.0;
+        assert_eq!(m, want);
         assert!(Stabilities::new(&pr, &DMatrix::zeros(6, 6)).is_err());
         assert!(Stabilities::new(&pr, &DMatrix::zeros(5, 6)).is_err());
     }

@@ -71,8 +71,8 @@ impl Problem {
         })
     }
 
-    /// A single perceptron with inputs `xi` (N×P, the patterns) and labels
-    /// `labels` (length P, each ±1).
+    /// A single perceptron whose inputs are the patterns (N×P) and whose labels
+    /// are `labels` (length P, each ±1; see [`crate::patterns::perceptron_labels`]).
     pub fn perceptron(patterns: &Patterns, labels: &[f64]) -> Result<Self> {
         ensure(labels.len() == patterns.p(), || {
             format!(
@@ -216,13 +216,20 @@ impl Problem {
 }
 
 /// Replaces G by G + Gᵀ (exactly symmetric: both entries are the same sum).
+/// Works on 64×64 tiles so that the transposed accesses stay in cache.
 fn symmetrize_sum(g: &mut DMatrix<f64>) {
+    const B: usize = 64;
     let n = g.nrows();
-    for c in 0..n {
-        for r in 0..c {
-            let s = g[(r, c)] + g[(c, r)];
-            g[(r, c)] = s;
-            g[(c, r)] = s;
+    debug_assert_eq!(n, g.ncols());
+    for cb in (0..n).step_by(B) {
+        for rb in (0..=cb).step_by(B) {
+            for c in cb..(cb + B).min(n) {
+                for r in rb..(rb + B).min(c) {
+                    let s = g[(r, c)] + g[(c, r)];
+                    g[(r, c)] = s;
+                    g[(c, r)] = s;
+                }
+            }
         }
     }
 }
@@ -348,9 +355,9 @@ pub struct FixedNormConfig {
     /// The norm λ: every row has |J_i| = λ (asymmetric, perceptron), or
     /// ‖J‖_F = λ√N (symmetric).
     pub lambda: f64,
-    /// Tolerance on the relative Riemannian gradient ‖J‖_F · ‖grad_R L‖_F
-    /// (eq. (T9); for asymmetric networks, the root mean square over rows of
-    /// λ|grad_R L_i| with L_i the row's mean loss).
+    /// Tolerance on the relative Riemannian gradient ‖J‖_F · ‖grad_R L‖_F / L
+    /// (eq. (T9)): the gradient along unit rotations of J, relative to the loss
+    /// itself, so that it stays meaningful when L is exponentially small (large λ).
     pub tol: f64,
     /// Maximum number of L-BFGS iterations.
     pub max_iter: usize,
@@ -497,7 +504,12 @@ pub fn train_fixed_norm(
             x[(i, c)] = 1.0;
         }
     }
-    ensure(x.norm() > 0.0, || "the Hebb couplings vanish".into())?;
+    if x.norm() == 0.0 {
+        // Symmetric Hebb couplings can cancel exactly for tiny N: start from the
+        // uniform symmetric matrix instead.
+        x = DMatrix::from_element(problem.rows(), problem.n(), 1.0);
+        problem.constrain(&mut x);
+    }
     man.retract(&mut x);
 
     let mut ws = Workspace::new(problem);
@@ -507,7 +519,10 @@ pub fn train_fixed_norm(
     man.euclidean(&mut g);
     man.project(&x, &mut g);
     let xnorm = x.norm();
-    let mut res = xnorm * g.norm();
+    // Relative Riemannian gradient, eq. (T9). L > 0 always (softplus > 0).
+    let rel =
+        |x: &DMatrix<f64>, g: &DMatrix<f64>, f: f64| x.norm() * g.norm() / f.max(f64::MIN_POSITIVE);
+    let mut res = rel(&x, &g, f);
     let (mut n_grad, mut n_loss) = (1usize, 0usize);
 
     let mut s_hist: Vec<DMatrix<f64>> = Vec::new();
@@ -625,7 +640,7 @@ pub fn train_fixed_norm(
         x = xn;
         f = fn_;
         g = gn;
-        res = x.norm() * g.norm();
+        res = rel(&x, &g, f);
         iter += 1;
         // No new lowest gradient in 200 iterations: stuck at the rounding level
         // of the gradient, below which the tolerance cannot be reached.
@@ -853,8 +868,25 @@ impl<'a> GradientDescent<'a> {
         if self.problem.coupling == Coupling::Symmetric {
             symmetrize_sum(&mut self.ws.g);
         }
-        axpy(&mut self.j, -self.lr, &self.ws.g);
-        if !self.j.iter().all(|v| v.is_finite()) {
+        // Update and finiteness check fused, in parallel over columns
+        // (element-wise: the result does not depend on the threads).
+        let rows = self.j.nrows().max(1);
+        let lr = self.lr;
+        let finite = self
+            .j
+            .as_mut_slice()
+            .par_chunks_mut(rows)
+            .zip(self.ws.g.as_slice().par_chunks(rows))
+            .map(|(jc, gc)| {
+                let mut ok = true;
+                for (a, b) in jc.iter_mut().zip(gc) {
+                    *a -= lr * b;
+                    ok &= a.is_finite();
+                }
+                ok
+            })
+            .reduce(|| true, |a, b| a && b);
+        if !finite {
             return Err(Error::Diverged(format!(
                 "gradient descent with learning rate {} produced non-finite couplings; lower --lr",
                 self.lr
@@ -993,6 +1025,27 @@ mod tests {
         // log(1 + e^0) = log 2 to rounding.
         assert!((softplus(0.0) - std::f64::consts::LN_2).abs() < 1e-16);
         assert!(softplus(-40.0) > 0.0);
+    }
+
+    #[test]
+    fn symmetrize_matches_definition() {
+        for n in [1, 5, 64, 65, 150] {
+            let g = DMatrix::from_fn(n, n, |i, j| {
+                ((i * 31 + j * 17) % 23) as f64 - 11.5 + 0.1 * i as f64
+            });
+            let mut s = g.clone();
+            symmetrize_sum(&mut s);
+            for i in 0..n {
+                for j in 0..n {
+                    let want = if i == j {
+                        g[(i, i)]
+                    } else {
+                        g[(i, j)] + g[(j, i)]
+                    };
+                    assert_eq!(s[(i, j)], want, "n {n} ({i},{j})");
+                }
+            }
+        }
     }
 
     #[test]

@@ -423,3 +423,29 @@ proptest! {
         prop_assert!((sres - 1.0).abs() < 1e-10, "αE[(Δ−t)²] = {}", sres);
     }
 }
+
+/// κ*(α) (eq. (C3)) by argmin's Brent root finder on αG(κ) − 1, independent of
+/// the safeguarded Newton in `plam::capacity` (which is ~5× faster, so Brent
+/// is used only here). Brent is asked for 1e-15; both stop at the rounding
+/// level of αG(κ) − 1 (~1e-16 absolute, κ* ≥ 0.007 here), so 1e-13 relative.
+#[test]
+fn max_margin_against_argmin_brent() {
+    use argmin::core::{CostFunction, Executor};
+    use argmin::solver::brent::BrentRoot;
+    struct Gardner(f64);
+    impl CostFunction for Gardner {
+        type Param = f64;
+        type Output = f64;
+        fn cost(&self, k: &f64) -> Result<f64, argmin::core::Error> {
+            Ok(self.0 * plam::capacity::gardner_integral(*k) - 1.0)
+        }
+    }
+    for &a in &[1e-3, 0.1, 0.4, 1.0, 1.5, 1.99] {
+        let res = Executor::new(Gardner(a), BrentRoot::new(0.0, 40.0, 1e-15))
+            .configure(|s| s.param(1.0).max_iters(200))
+            .run()
+            .unwrap();
+        let brent = res.state().best_param.unwrap();
+        approx::assert_relative_eq!(brent, max_margin(a).unwrap(), max_relative = 1e-13);
+    }
+}

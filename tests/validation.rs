@@ -43,6 +43,8 @@ const TESTED: &[&str] = &[
     "stabilities_gradient_descent",
     "capacity",
     "rs_stability",
+    "basins_retrieval",
+    "basins_load",
 ];
 
 #[test]
@@ -74,4 +76,14 @@ fn stabilities_gradient_descent_quick() {
 #[test]
 fn rs_stability_quick() {
     quick("rs_stability");
+}
+
+#[test]
+fn basins_retrieval_quick() {
+    quick("basins_retrieval");
+}
+
+#[test]
+fn basins_load_quick() {
+    quick("basins_load");
 }

@@ -1,5 +1,6 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
+pub mod basins;
 pub mod reproduce;
 pub mod simulate;
 pub mod theory;

@@ -55,12 +55,15 @@ pub struct SimulateArgs {
     /// Seed of the patterns (and of the random initialisation).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Fixed-norm: tolerance on the relative Riemannian gradient (eq. (T9)).
+    /// Fixed-norm: tolerance on the relative Riemannian gradient ‖J‖‖grad_R L‖/L (eq. (T9)).
     #[arg(long, default_value_t = 1e-6)]
     pub tol: f64,
     /// Fixed-norm: maximum number of L-BFGS iterations.
     #[arg(long, default_value_t = 20_000)]
     pub max_iter: usize,
+    /// Fixed-norm: number of L-BFGS correction pairs.
+    #[arg(long, default_value_t = 8)]
+    pub memory: usize,
     /// Gradient descent: learning rate η on the mean loss (eq. (T10)).
     #[arg(long, default_value_t = 10.0)]
     pub lr: f64,
@@ -343,6 +346,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
             let mut cfg = FixedNormConfig::new(lambda);
             cfg.tol = args.tol;
             cfg.max_iter = args.max_iter;
+            cfg.memory = args.memory;
             let pb = progress_bar(args.json, None);
             let res = train_fixed_norm(&problem, &cfg, &mut |it, r| {
                 if let Some(pb) = &pb {
@@ -434,24 +438,12 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 let sm = sst.summary()?;
                 let (sth, sth_err) = theory_or_error(alpha, sl);
                 let (sks, sw1) = compare(&sst, &sth)?;
-                let margin_mean = (0..s.stabilities.nrows())
-                    .map(|i| s.stabilities.row(i).min())
-                    .sum::<f64>()
-                    / s.stabilities.nrows() as f64;
-                let kappa_max = if alpha < 2.0 {
-                    plam::capacity::max_margin(alpha).ok()
+                let margin_mean = sst.mean_margin();
+                let (w1_max_margin, kappa_max) = if alpha < 2.0 {
+                    let (w, k) = sst.w1_to_max_margin(alpha)?;
+                    (Some(w), Some(k))
                 } else {
-                    None
-                };
-                let w1_max_margin = match kappa_max {
-                    Some(k) => Some(plam::statistics::wasserstein1(sst.values(), |x| {
-                        if x < k {
-                            0.0
-                        } else {
-                            plam::normal::cdf(x)
-                        }
-                    })?),
-                    None => None,
+                    (None, None)
                 };
                 snap_summaries.push(SnapshotSummary {
                     epoch: s.epoch,
@@ -566,6 +558,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 seed: args.seed,
                 tol: args.tol,
                 max_iter: args.max_iter,
+                memory: args.memory,
                 lr: args.lr,
                 epochs: args.epochs,
                 beta: args.beta,
@@ -626,6 +619,7 @@ struct Parameters {
     seed: u64,
     tol: f64,
     max_iter: usize,
+    memory: usize,
     lr: f64,
     epochs: usize,
     beta: f64,

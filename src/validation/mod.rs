@@ -18,6 +18,8 @@ use serde::Serialize;
 use crate::report::{self, Check, Stopwatch};
 use crate::Result;
 
+pub mod basins_load;
+pub mod basins_retrieval;
 pub mod capacity;
 pub mod rs_stability;
 pub mod stabilities_fixed_norm;
@@ -77,6 +79,16 @@ pub const REGISTRY: &[Claim] = &[
         name: "rs_stability",
         summary: "(α, λ) phase diagram: training error and the replicon line",
         run: rs_stability::run,
+    },
+    Claim {
+        name: "basins_retrieval",
+        summary: "at α = 0.4 pseudo-likelihood retrieves from farther than every classical rule",
+        run: basins_retrieval::run,
+    },
+    Claim {
+        name: "basins_load",
+        summary: "PL basins against α: the symmetric basin vanishes first, asymmetry grows",
+        run: basins_load::run,
     },
 ];
 

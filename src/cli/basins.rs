@@ -1,0 +1,488 @@
+//! `plam basins` and `plam retrieval`: train a network with one learning rule
+//! on random ±1 patterns and measure its storage, basins of attraction
+//! (eq. (M20) of `theory/memory.md`) or retrieval curve (eq. (M18)).
+
+use crate::cli::{parse_grid, print_csv, print_json};
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+use nalgebra::DMatrix;
+use plam::dynamics::{DynamicsOptions, Network, Schedule};
+use plam::patterns::{PatternKind, Patterns};
+use plam::retrieval::{basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint};
+use plam::rules::{self, PlTraining, UnlearningOptions};
+use plam::training::{Coupling, FixedNormConfig, GdConfig};
+use serde::Serialize;
+use std::io::IsTerminal;
+
+/// A learning rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rule {
+    /// Pseudo-likelihood (the paper's protocol by default).
+    Pl,
+    /// Hebb's rule.
+    Hebb,
+    /// Pseudo-inverse (projector) rule.
+    Pinv,
+    /// Perceptron with margin --kappa (a number, or `max` for maximal margin).
+    Perceptron,
+    /// Hebbian unlearning from Hebb until every pattern is stable.
+    Unlearning,
+}
+
+/// Couplings requested on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CouplingArg {
+    /// Independent rows.
+    Asymmetric,
+    /// J_ij = J_ji.
+    Symmetric,
+}
+
+/// Zero-temperature dynamics requested on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DynamicsArg {
+    /// Synchronous updates (the paper's).
+    Sync,
+    /// Random-sequential updates.
+    Async,
+}
+
+/// Options shared by `basins` and `retrieval`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct NetworkArgs {
+    /// Learning rule.
+    #[arg(long, value_enum)]
+    pub rule: Rule,
+    /// Perceptron margin κ ≥ 0, or `max` for the maximal margin (AdaTron).
+    #[arg(long, default_value = "0")]
+    pub kappa: String,
+    /// Couplings; default asymmetric for pl and perceptron, symmetric for the
+    /// others (which are symmetric by construction).
+    #[arg(long, value_enum)]
+    pub coupling: Option<CouplingArg>,
+    /// Number of neurons N.
+    #[arg(long, default_value_t = 1000)]
+    pub n: usize,
+    /// Load α = P/N (P = round(αN)).
+    #[arg(long, default_value_t = 0.4)]
+    pub alpha: f64,
+    /// Seed of the patterns, flips, dynamics and dreams (each on its own stream).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// pl: full-batch gradient-descent epochs (paper protocol: 10⁴).
+    #[arg(long, default_value_t = 10_000)]
+    pub epochs: usize,
+    /// pl: train at fixed norm λ instead of by unbounded gradient descent.
+    #[arg(long)]
+    pub lambda: Option<f64>,
+    /// pl: inverse temperature β of the gradient-descent loss.
+    #[arg(long, default_value_t = 0.1)]
+    pub beta: f64,
+    /// pl: learning rate of gradient descent.
+    #[arg(long, default_value_t = 10.0)]
+    pub lr: f64,
+    /// perceptron: epoch cap (sweeps for --kappa max).
+    #[arg(long, default_value_t = 100_000)]
+    pub max_epochs: usize,
+    /// perceptron --kappa max: relative duality gap of the certificate.
+    #[arg(long, default_value_t = 1e-3)]
+    pub margin_tol: f64,
+    /// unlearning: strength ε of each dream.
+    #[arg(long, default_value_t = 0.01)]
+    pub epsilon: f64,
+    /// unlearning: cap on the number of dreams.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_dreams: usize,
+    /// Zero-temperature dynamics of the measurement.
+    #[arg(long, value_enum, default_value = "sync")]
+    pub dynamics: DynamicsArg,
+    /// Step cap of the dynamics (synchronous steps or asynchronous sweeps).
+    #[arg(long, default_value_t = 1000)]
+    pub max_steps: usize,
+    /// Random flip sets per pattern.
+    #[arg(long, default_value_t = 1)]
+    pub trials: usize,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `plam basins`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BasinsArgs {
+    #[command(flatten)]
+    pub net: NetworkArgs,
+}
+
+/// Arguments of `plam retrieval`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RetrievalArgs {
+    #[command(flatten)]
+    pub net: NetworkArgs,
+    /// Initial overlap(s): a number, `start:stop:count` or `log:start:stop:count`.
+    #[arg(long, default_value = "0.5")]
+    pub m_in: String,
+    /// Print the curve as CSV instead (one row per initial overlap).
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// The network and everything recorded about how it was built.
+#[derive(Serialize)]
+struct Built {
+    rule: Rule,
+    coupling: &'static str,
+    /// Margin requested (perceptron), or null.
+    kappa: Option<f64>,
+    /// Whether the maximal margin was requested.
+    kappa_max: bool,
+    /// Certified maximal margin (mean over rows) for `--kappa max`.
+    kappa_attained: Option<f64>,
+    n: usize,
+    p: usize,
+    alpha: f64,
+    seed: u64,
+    /// Training protocol in words (reproducible from the other fields).
+    training: String,
+    /// Epochs, sweeps or dreams used by the rule (null for Hebb/pinv).
+    training_steps: Option<usize>,
+    dynamics: Schedule,
+    max_steps: usize,
+    trials: usize,
+    /// Fraction of patterns that are fixed points.
+    storage: f64,
+    /// Fraction of spins with negative stability.
+    unstable_spins: f64,
+    min_stability: f64,
+    /// ‖J − Jᵀ‖ / ‖J + Jᵀ‖.
+    asymmetry: f64,
+    /// pl: effective norm λ (fixed norm: λ; gradient descent: β·mean_i |J_i|).
+    lambda_eff: Option<f64>,
+    /// pl: replica fraction of unstable spins ε(α, λ_eff) (fixed-norm theory;
+    /// for gradient descent the comparison of the paper, at the mean λ).
+    replica_unstable_spins: Option<f64>,
+    #[serde(skip)]
+    network: Option<Network>,
+    #[serde(skip)]
+    patterns: DMatrix<f64>,
+}
+
+fn build(a: &NetworkArgs) -> anyhow::Result<Built> {
+    if !(a.alpha.is_finite() && a.alpha > 0.0) {
+        bail!("--alpha must be a positive number, got {}", a.alpha);
+    }
+    let pats = Patterns::generate(a.n, a.alpha, PatternKind::Binary, a.seed)?;
+    let xi = pats.xi;
+    let p = xi.ncols();
+    let symmetric_only = matches!(a.rule, Rule::Hebb | Rule::Pinv | Rule::Unlearning);
+    let coupling = match (a.coupling, symmetric_only) {
+        (Some(CouplingArg::Asymmetric), true) => bail!(
+            "--rule {:?} produces symmetric couplings; --coupling asymmetric is not available",
+            a.rule
+        ),
+        (Some(c), _) => c,
+        (None, true) => CouplingArg::Symmetric,
+        (None, false) => CouplingArg::Asymmetric,
+    };
+    let (kappa, kappa_max) = match a.kappa.trim() {
+        "max" => (None, true),
+        s => {
+            let k: f64 = s
+                .parse()
+                .with_context(|| format!("--kappa: '{s}' is neither a number nor 'max'"))?;
+            if !(k.is_finite() && k >= 0.0) {
+                bail!("--kappa must be a finite number >= 0 or 'max', got {k}");
+            }
+            (Some(k), false)
+        }
+    };
+    if a.rule != Rule::Perceptron && (kappa_max || kappa != Some(0.0)) {
+        // Only the default "0" is accepted (and ignored) for other rules.
+        bail!("--kappa applies to --rule perceptron only");
+    }
+    let kappa = if a.rule == Rule::Perceptron {
+        kappa
+    } else {
+        None
+    };
+    let mut kappa_attained = None;
+    let (j, training, steps) = match a.rule {
+        Rule::Hebb => (rules::hebb(&xi)?, "Hebb rule".to_string(), None),
+        Rule::Pinv => (
+            rules::pseudo_inverse(&xi)?,
+            "pseudo-inverse rule".to_string(),
+            None,
+        ),
+        Rule::Unlearning => {
+            let opts = UnlearningOptions {
+                epsilon: a.epsilon,
+                max_dreams: a.max_dreams,
+                seed: a.seed,
+                ..Default::default()
+            };
+            let t = rules::unlearning(&xi, &opts)?;
+            (
+                t.couplings,
+                format!(
+                    "Hebbian unlearning, epsilon {}, stopped when min stability > 0",
+                    a.epsilon
+                ),
+                Some(t.epochs),
+            )
+        }
+        Rule::Perceptron => match (coupling, kappa_max) {
+            (CouplingArg::Asymmetric, true) => {
+                let m = rules::max_margin(&xi, a.margin_tol, a.max_epochs)?;
+                kappa_attained = Some(m.kappa_mean());
+                (
+                    m.couplings.clone(),
+                    format!(
+                        "maximal margin by AdaTron, certified relative gap {:.1e}",
+                        m.relative_gap()
+                    ),
+                    Some(m.sweeps),
+                )
+            }
+            (CouplingArg::Symmetric, true) => {
+                bail!("--kappa max is available for asymmetric couplings only")
+            }
+            (CouplingArg::Asymmetric, false) => {
+                let k = kappa.unwrap_or(0.0);
+                let t = rules::perceptron(&xi, k, a.max_epochs)?;
+                (
+                    t.couplings,
+                    format!("perceptron, kappa {k}, cyclic updates until all stabilities > kappa"),
+                    Some(t.epochs),
+                )
+            }
+            (CouplingArg::Symmetric, false) => {
+                let k = kappa.unwrap_or(0.0);
+                let t = rules::symmetric_perceptron(&xi, k, a.max_epochs)?;
+                (
+                    t.couplings,
+                    format!(
+                        "symmetric perceptron, kappa {k}, full-batch until all stabilities > kappa"
+                    ),
+                    Some(t.epochs),
+                )
+            }
+        },
+        Rule::Pl => {
+            let c = match coupling {
+                CouplingArg::Asymmetric => Coupling::Asymmetric,
+                CouplingArg::Symmetric => Coupling::Symmetric,
+            };
+            let (training, desc) = match a.lambda {
+                Some(l) => (
+                    PlTraining::FixedNorm(FixedNormConfig::new(l)),
+                    format!("pseudo-likelihood at fixed norm lambda {l}"),
+                ),
+                None => {
+                    let cfg = GdConfig {
+                        beta: a.beta,
+                        lr: a.lr,
+                        ..GdConfig::paper(a.epochs)
+                    };
+                    (
+                        PlTraining::GradientDescent(cfg),
+                        format!(
+                            "pseudo-likelihood gradient descent from Hebb, beta {}, lr {}, {} epochs",
+                            a.beta, a.lr, a.epochs
+                        ),
+                    )
+                }
+            };
+            let steps = a.lambda.is_none().then_some(a.epochs);
+            // Progress of the training (the slow part) on a terminal only.
+            let bar = (!a.json && std::io::stderr().is_terminal()).then(|| {
+                let pb = indicatif::ProgressBar::new(steps.unwrap_or(0) as u64);
+                let template = if steps.is_some() {
+                    "{bar:40} {pos}/{len} epochs [{elapsed_precise} < {eta_precise}]"
+                } else {
+                    "{spinner} {pos} L-BFGS iterations [{elapsed_precise}]"
+                };
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(template).expect("valid template"),
+                );
+                pb
+            });
+            let j = rules::pseudo_likelihood_observed(&xi, c, &training, &mut |k| {
+                if let Some(pb) = &bar {
+                    pb.set_position(k as u64);
+                }
+            })?;
+            if let Some(pb) = bar {
+                pb.finish_and_clear();
+            }
+            (j, desc, steps)
+        }
+    };
+    let asymmetry = rules::asymmetry(&j)?;
+    let lambda_eff = (a.rule == Rule::Pl).then(|| {
+        a.lambda.unwrap_or_else(|| {
+            let r = rules::row_norms(&j);
+            a.beta * r.iter().sum::<f64>() / r.len() as f64
+        })
+    });
+    let alpha_actual = p as f64 / a.n as f64;
+    let replica_unstable_spins = match lambda_eff {
+        Some(l) => Some(
+            plam::saddle_point::solve_pl(alpha_actual, l)
+                .with_context(|| {
+                    format!("replica saddle point at alpha {alpha_actual}, lambda {l}")
+                })?
+                .eps,
+        ),
+        None => None,
+    };
+    let network = Network::new(j)?;
+    let st = storage(&network, &xi)?;
+    Ok(Built {
+        rule: a.rule,
+        coupling: match coupling {
+            CouplingArg::Asymmetric => "asymmetric",
+            CouplingArg::Symmetric => "symmetric",
+        },
+        kappa,
+        kappa_max,
+        kappa_attained,
+        n: a.n,
+        p,
+        alpha: p as f64 / a.n as f64,
+        seed: a.seed,
+        training,
+        training_steps: steps,
+        dynamics: schedule(a.dynamics),
+        max_steps: a.max_steps,
+        trials: a.trials,
+        storage: st.fixed_points,
+        unstable_spins: st.unstable_spins,
+        min_stability: st.min_stability,
+        asymmetry,
+        lambda_eff,
+        replica_unstable_spins,
+        network: Some(network),
+        patterns: xi,
+    })
+}
+
+fn schedule(d: DynamicsArg) -> Schedule {
+    match d {
+        DynamicsArg::Sync => Schedule::Synchronous,
+        DynamicsArg::Async => Schedule::Asynchronous,
+    }
+}
+
+fn options(a: &NetworkArgs) -> RetrievalOptions {
+    RetrievalOptions {
+        dynamics: DynamicsOptions {
+            schedule: schedule(a.dynamics),
+            max_steps: a.max_steps,
+            seed: a.seed,
+        },
+        trials: a.trials,
+        seed: a.seed,
+    }
+}
+
+#[derive(Serialize)]
+struct BasinsOut<'a> {
+    #[serde(flatten)]
+    built: &'a Built,
+    basin_size: f64,
+    basin_size_err: f64,
+    /// Relaxations that hit the step cap.
+    capped: usize,
+    /// Relaxations stopped on a 2-cycle.
+    cycled: usize,
+    relaxations: usize,
+    per_pattern: &'a [f64],
+}
+
+/// Runs `plam basins`.
+pub fn run(args: BasinsArgs) -> anyhow::Result<()> {
+    let built = build(&args.net)?;
+    let net = built.network.as_ref().expect("network is built");
+    let b = basin_sizes(net, &built.patterns, &options(&args.net))?;
+    if args.net.json {
+        return print_json(&BasinsOut {
+            built: &built,
+            basin_size: b.basin_size,
+            basin_size_err: b.basin_size_err,
+            capped: b.capped,
+            cycled: b.cycled,
+            relaxations: b.relaxations,
+            per_pattern: &b.per_pattern,
+        });
+    }
+    println!(
+        "rule {:?} ({}), N = {}, P = {}, alpha = {}, seed {}",
+        built.rule, built.coupling, built.n, built.p, built.alpha, built.seed
+    );
+    println!("training: {}", built.training);
+    println!(
+        "storage (fixed points) {:.4}, unstable spins {:.4}, min stability {:.4}, asymmetry {:.4}",
+        built.storage, built.unstable_spins, built.min_stability, built.asymmetry
+    );
+    println!(
+        "basin size {:.4} ± {:.4} ({} relaxations, {} on 2-cycles, {} capped)",
+        b.basin_size, b.basin_size_err, b.relaxations, b.cycled, b.capped
+    );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RetrievalOut<'a> {
+    #[serde(flatten)]
+    built: &'a Built,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m_in: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m_final: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    m_final_err: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retrieved: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retrieved_err: Option<f64>,
+    points: &'a [RetrievalPoint],
+}
+
+/// Runs `plam retrieval`.
+pub fn run_retrieval(args: RetrievalArgs) -> anyhow::Result<()> {
+    let m_ins = parse_grid("m-in", &args.m_in)?;
+    if let Some(m) = m_ins.iter().find(|m| !(-1.0..=1.0).contains(*m)) {
+        bail!("--m-in values must lie in [-1, 1], got {m}");
+    }
+    let built = build(&args.net)?;
+    let net = built.network.as_ref().expect("network is built");
+    let pts = retrieval_curve(net, &built.patterns, &m_ins, &options(&args.net))?;
+    if args.csv {
+        return print_csv(&pts);
+    }
+    if args.net.json {
+        let one = (pts.len() == 1).then(|| &pts[0]);
+        return print_json(&RetrievalOut {
+            built: &built,
+            m_in: one.map(|p| p.m_in),
+            m_final: one.map(|p| p.m_final),
+            m_final_err: one.map(|p| p.m_final_err),
+            retrieved: one.map(|p| p.retrieved),
+            retrieved_err: one.map(|p| p.retrieved_err),
+            points: &pts,
+        });
+    }
+    println!(
+        "rule {:?} ({}), N = {}, P = {}, alpha = {}, seed {}; storage {:.4}",
+        built.rule, built.coupling, built.n, built.p, built.alpha, built.seed, built.storage
+    );
+    println!("    m_in   m_final       err  retrieved  converged");
+    for p in &pts {
+        println!(
+            "{:8.4}  {:8.4}  {:8.4}  {:9.4}  {:9.4}",
+            p.m_in, p.m_final, p.m_final_err, p.retrieved, p.converged
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! Retrieval experiments: storage, retrieval curves `m_F(m_IN)` and basin
+//! sizes, eqs. (M17)–(M20) of `theory/memory.md`.
+//!
+//! Initial conditions: the state started from pattern `μ` in trial `t` is
+//! `ξ^μ` with the first `k` spins of a random permutation `π_{μ,t}` flipped,
+//! so that its overlap is exactly `m_IN = 1 − 2k/N`, eq. (M17). The
+//! permutation of (μ, t) is drawn from the ChaCha stream
+//! [`FLIP_STREAM`]` + μ·trials + t` of the seed and is the same for every `k`: the flipped sets are nested, the
+//! retrieval curve is measured with common random numbers, and two rules
+//! measured with the same seed see the same perturbations.
+//!
+//! All `P × trials` relaxations of one measurement run together as one
+//! batched relaxation (see [`crate::dynamics`]).
+
+use crate::dynamics::{overlap, stream_rng, DynamicsOptions, Network};
+use crate::error::{ensure, Error, Result};
+use crate::rules::{check_patterns, stabilities};
+use nalgebra::DMatrix;
+use rand::seq::SliceRandom;
+use serde::Serialize;
+
+/// ChaCha stream offset of the flip permutations (see the module docs).
+pub const FLIP_STREAM: u64 = 1 << 59;
+
+/// Options of the retrieval and basin measurements.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RetrievalOptions {
+    /// Zero-temperature dynamics used for the relaxations.
+    pub dynamics: DynamicsOptions,
+    /// Independent random flip sets per pattern.
+    pub trials: usize,
+    /// Seed of the flip sets.
+    pub seed: u64,
+}
+
+impl Default for RetrievalOptions {
+    fn default() -> Self {
+        Self {
+            dynamics: DynamicsOptions::default(),
+            trials: 1,
+            seed: 1,
+        }
+    }
+}
+
+/// Storage diagnostics of couplings on their patterns, eqs. (M2) and (M13).
+#[derive(Clone, Debug, Serialize)]
+pub struct Storage {
+    /// Fraction of patterns that are exact fixed points of `x ← sign(J x)`.
+    pub fixed_points: f64,
+    /// Fraction of spins with negative stability, `Δ_i^μ < 0`.
+    pub unstable_spins: f64,
+    /// Smallest stability.
+    pub min_stability: f64,
+    /// Mean stability.
+    pub mean_stability: f64,
+}
+
+/// Storage of `patterns` in `net`: fixed points and unstable spins.
+pub fn storage(net: &Network, patterns: &DMatrix<f64>) -> Result<Storage> {
+    check_patterns(patterns)?;
+    let fp = net.fixed_points(patterns)?;
+    let d = stabilities(net.couplings(), patterns)?;
+    let count = d.len() as f64;
+    Ok(Storage {
+        fixed_points: fp.iter().filter(|&&b| b).count() as f64 / fp.len() as f64,
+        unstable_spins: d.iter().filter(|&&v| v < 0.0).count() as f64 / count,
+        min_stability: d.min(),
+        mean_stability: d.sum() / count,
+    })
+}
+
+/// Number of flipped spins `k = round(N (1 − m_IN)/2)` giving initial overlap
+/// `m_IN ∈ [−1, 1]`, eq. (M17). The realised overlap is `1 − 2k/N`.
+pub fn flips_for(n: usize, m_in: f64) -> Result<usize> {
+    ensure(m_in.is_finite() && (-1.0..=1.0).contains(&m_in), || {
+        format!("initial overlap m_in must lie in [-1, 1], got {m_in}")
+    })?;
+    Ok(((n as f64) * (1.0 - m_in) / 2.0).round() as usize)
+}
+
+/// Random flip orders of every (pattern, trial).
+struct Plan<'a> {
+    patterns: &'a DMatrix<f64>,
+    trials: usize,
+    orders: Vec<Vec<u32>>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(patterns: &'a DMatrix<f64>, trials: usize, seed: u64) -> Result<Self> {
+        check_patterns(patterns)?;
+        ensure(trials >= 1, || "trials must be >= 1".into())?;
+        let (n, p) = patterns.shape();
+        let orders = (0..p * trials)
+            .map(|c| {
+                let mut rng = stream_rng(seed, FLIP_STREAM + c as u64);
+                let mut o: Vec<u32> = (0..n as u32).collect();
+                o.shuffle(&mut rng);
+                o
+            })
+            .collect();
+        Ok(Self {
+            patterns,
+            trials,
+            orders,
+        })
+    }
+
+    fn pattern_of(&self, c: usize) -> usize {
+        c / self.trials
+    }
+
+    /// Initial states of the columns `cols` with `flips[k]` flipped spins.
+    fn states(&self, cols: &[usize], flips: &[usize]) -> DMatrix<f64> {
+        let n = self.patterns.nrows();
+        let mut x = DMatrix::zeros(n, cols.len());
+        for (k, (&c, &f)) in cols.iter().zip(flips).enumerate() {
+            let mu = self.pattern_of(c);
+            x.column_mut(k).copy_from(&self.patterns.column(mu));
+            for &i in &self.orders[c][..f] {
+                x[(i as usize, k)] = -x[(i as usize, k)];
+            }
+        }
+        x
+    }
+
+    /// Relaxes the columns `cols` from `flips` flipped spins; returns for each
+    /// the final overlap, whether the pattern was recalled exactly (eq. (M19)),
+    /// whether the relaxation converged and whether it stopped on a 2-cycle.
+    fn run(
+        &self,
+        net: &Network,
+        cols: &[usize],
+        flips: &[usize],
+        dyn_opts: &DynamicsOptions,
+    ) -> Result<Vec<(f64, bool, bool, bool)>> {
+        let x = self.states(cols, flips);
+        let r = net.relax(x, dyn_opts)?;
+        Ok(cols
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| {
+                let xi = self.patterns.column(self.pattern_of(c));
+                let m = overlap(xi.as_slice(), r.states.column(k).as_slice());
+                let exact = r.converged[k] && r.states.column(k).iter().eq(xi.iter());
+                (m, exact, r.converged[k], r.cycled[k])
+            })
+            .collect())
+    }
+}
+
+/// Mean and standard error of per-unit values.
+fn mean_sem(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    if v.len() < 2 {
+        return (mean, 0.0);
+    }
+    let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt())
+}
+
+/// Per-pattern means of per-(pattern, trial) values (or the values
+/// themselves when there is a single pattern, so that the error bar comes
+/// from the trials).
+fn units(values: &[f64], p: usize, trials: usize) -> Vec<f64> {
+    if p == 1 {
+        return values.to_vec();
+    }
+    values
+        .chunks(trials)
+        .map(|c| c.iter().sum::<f64>() / trials as f64)
+        .collect()
+}
+
+/// One point of a retrieval curve, eq. (M18).
+#[derive(Clone, Debug, Serialize)]
+pub struct RetrievalPoint {
+    /// Requested initial overlap.
+    pub m_in_target: f64,
+    /// Realised initial overlap `1 − 2k/N`.
+    pub m_in: f64,
+    /// Flipped spins `k`.
+    pub flips: usize,
+    /// Mean final overlap over patterns and trials.
+    pub m_final: f64,
+    /// Standard error of `m_final` (over patterns, the independent units).
+    pub m_final_err: f64,
+    /// Fraction of relaxations that recalled the pattern exactly, eq. (M19).
+    pub retrieved: f64,
+    /// Standard error of `retrieved`.
+    pub retrieved_err: f64,
+    /// Fraction of relaxations that reached a fixed point within the cap.
+    pub converged: f64,
+    /// Fraction of relaxations stopped on a 2-cycle (synchronous dynamics).
+    pub cycled: f64,
+    /// Number of relaxations (patterns × trials).
+    pub samples: usize,
+}
+
+/// Retrieval curve: for each `m_IN`, relax every pattern from `k =
+/// round(N(1 − m_IN)/2)` flipped spins (eq. (M17)) and average the final
+/// overlaps, eq. (M18).
+pub fn retrieval_curve(
+    net: &Network,
+    patterns: &DMatrix<f64>,
+    m_ins: &[f64],
+    opts: &RetrievalOptions,
+) -> Result<Vec<RetrievalPoint>> {
+    ensure(net.n() == patterns.nrows(), || {
+        format!(
+            "patterns have N = {} but the network has N = {}",
+            patterns.nrows(),
+            net.n()
+        )
+    })?;
+    ensure(!m_ins.is_empty(), || "no initial overlaps given".into())?;
+    let plan = Plan::new(patterns, opts.trials, opts.seed)?;
+    let (n, p) = patterns.shape();
+    let cols: Vec<usize> = (0..p * opts.trials).collect();
+    m_ins
+        .iter()
+        .map(|&m| {
+            let k = flips_for(n, m)?;
+            let res = plan.run(net, &cols, &vec![k; cols.len()], &opts.dynamics)?;
+            let mf: Vec<f64> = res.iter().map(|r| r.0).collect();
+            let ok: Vec<f64> = res.iter().map(|r| if r.1 { 1.0 } else { 0.0 }).collect();
+            let (m_final, m_final_err) = mean_sem(&units(&mf, p, opts.trials));
+            let (retrieved, retrieved_err) = mean_sem(&units(&ok, p, opts.trials));
+            Ok(RetrievalPoint {
+                m_in_target: m,
+                m_in: 1.0 - 2.0 * k as f64 / n as f64,
+                flips: k,
+                m_final,
+                m_final_err,
+                retrieved,
+                retrieved_err,
+                converged: res.iter().filter(|r| r.2).count() as f64 / res.len() as f64,
+                cycled: res.iter().filter(|r| r.3).count() as f64 / res.len() as f64,
+                samples: res.len(),
+            })
+        })
+        .collect()
+}
+
+/// Basin sizes, eq. (M20).
+#[derive(Clone, Debug, Serialize)]
+pub struct Basins {
+    /// Mean basin size `1 − m_IN^c` over patterns (and trials).
+    pub basin_size: f64,
+    /// Standard error of `basin_size` over patterns.
+    pub basin_size_err: f64,
+    /// Basin size of each pattern (mean over its trials).
+    pub per_pattern: Vec<f64>,
+    /// Fraction of patterns (× trials) recalled from themselves, i.e. fixed
+    /// points.
+    pub fixed_points: f64,
+    /// Relaxations run in total.
+    pub relaxations: usize,
+    /// Relaxations stopped on a 2-cycle (synchronous dynamics).
+    pub cycled: usize,
+    /// Relaxations that hit the step cap without reaching a fixed point or a
+    /// 2-cycle.
+    pub capped: usize,
+}
+
+/// Basin size of every pattern by bisection on the number of flipped spins,
+/// eq. (M20): for each (pattern, trial) find the largest `k ≤ ⌊N/2⌋` such
+/// that the pattern is recalled exactly from `k` flips (assuming, as
+/// bisection must, that recall is monotone in `k` along the nested flip
+/// sets); the basin is `1 − m_IN^c = 2k/N`, and 0 if the pattern is not a
+/// fixed point. Every bisection round is one batched relaxation of all the
+/// unresolved (pattern, trial) pairs; there are ⌈log₂(⌊N/2⌋ + 1)⌉ rounds after
+/// the fixed-point test.
+pub fn basin_sizes(
+    net: &Network,
+    patterns: &DMatrix<f64>,
+    opts: &RetrievalOptions,
+) -> Result<Basins> {
+    ensure(net.n() == patterns.nrows(), || {
+        format!(
+            "patterns have N = {} but the network has N = {}",
+            patterns.nrows(),
+            net.n()
+        )
+    })?;
+    let plan = Plan::new(patterns, opts.trials, opts.seed)?;
+    let (n, p) = patterns.shape();
+    let total = p * opts.trials;
+    let kmax = n / 2;
+    let mut relaxations = 0;
+    let mut capped = 0;
+    let mut cycled = 0;
+    let mut run = |cols: &[usize], flips: &[usize]| -> Result<Vec<bool>> {
+        let r = plan.run(net, cols, flips, &opts.dynamics)?;
+        relaxations += r.len();
+        cycled += r.iter().filter(|x| x.3).count();
+        capped += r.iter().filter(|x| !x.2 && !x.3).count();
+        Ok(r.into_iter().map(|x| x.1).collect())
+    };
+    // lo: largest k known to recall (None: not even k = 0); hi: smallest k
+    // known not to recall.
+    let all: Vec<usize> = (0..total).collect();
+    let at0 = run(&all, &vec![0; total])?;
+    let fixed = at0.iter().filter(|&&b| b).count();
+    let mut lo: Vec<Option<usize>> = at0.iter().map(|&b| b.then_some(0)).collect();
+    // hi starts one past ⌊N/2⌋ without a test: bisection then reaches
+    // lo = ⌊N/2⌋ when every tested k recalls, and no round is spent on the
+    // (nearly always failing, and slowest) relaxations from m_IN ≈ 0.
+    let mut hi = vec![kmax + 1; total];
+    loop {
+        let open: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&c| matches!(lo[c], Some(l) if hi[c] > l + 1))
+            .collect();
+        if open.is_empty() {
+            break;
+        }
+        let mids: Vec<usize> = open
+            .iter()
+            .map(|&c| (lo[c].unwrap_or(0) + hi[c]) / 2)
+            .collect();
+        let r = run(&open, &mids)?;
+        for ((&c, &m), ok) in open.iter().zip(&mids).zip(r) {
+            if ok {
+                lo[c] = Some(m);
+            } else {
+                hi[c] = m;
+            }
+        }
+    }
+    let b: Vec<f64> = lo
+        .iter()
+        .map(|l| l.map_or(0.0, |k| 2.0 * k as f64 / n as f64))
+        .collect();
+    let per_pattern: Vec<f64> = b
+        .chunks(opts.trials)
+        .map(|c| c.iter().sum::<f64>() / opts.trials as f64)
+        .collect();
+    let (basin_size, basin_size_err) = mean_sem(&units(&b, p, opts.trials));
+    if !basin_size.is_finite() {
+        return Err(Error::Other("basin size is not finite".into()));
+    }
+    Ok(Basins {
+        basin_size,
+        basin_size_err,
+        per_pattern,
+        fixed_points: fixed as f64 / total as f64,
+        relaxations,
+        cycled,
+        capped,
+    })
+}

@@ -1,0 +1,256 @@
+//! Claim `basins_load`: the basin of attraction of pseudo-likelihood networks
+//! against the load α, for asymmetric and symmetric couplings (the right panel
+//! of the paper's basin figure, with the asymmetry of the trained couplings
+//! as inset).
+//!
+//! Checks (`theory/memory.md` (M28)–(M30)): the asymmetric basin decays
+//! monotonically; the symmetric basin vanishes at a finite load, while the
+//! asymmetric one is still open there and significantly larger just before;
+//! the asymmetry ‖J − Jᵀ‖/‖J + Jᵀ‖ of the asymmetric couplings grows with α.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::Size;
+use crate::dynamics::{DynamicsOptions, Network, Schedule};
+use crate::patterns::{PatternKind, Patterns};
+use crate::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::report::{save_figure, Check, Stopwatch};
+use crate::retrieval::{basin_sizes, storage, RetrievalOptions};
+use crate::rules::{self, PlTraining};
+use crate::training::{Coupling, GdConfig};
+use crate::Result;
+
+/// Base seed; the patterns at load index k use `SEED + k` (recorded in the JSON).
+pub const SEED: u64 = 0xBA51_0002;
+
+/// Synchronous step cap, eq. (M31).
+pub const MAX_STEPS: usize = 100;
+
+/// One (coupling, α) measurement.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadPoint {
+    /// Requested load.
+    pub alpha: f64,
+    /// Number of patterns.
+    pub p: usize,
+    /// Seed of the patterns and flips.
+    pub seed: u64,
+    /// Fraction of patterns that are fixed points.
+    pub storage: f64,
+    /// Fraction of unstable spins.
+    pub unstable_spins: f64,
+    /// Basin size (M20) and its standard error.
+    pub basin: f64,
+    /// See `basin`.
+    pub basin_err: f64,
+    /// Asymmetry (M16).
+    pub asymmetry: f64,
+    /// Seconds for training and measuring.
+    pub seconds: f64,
+}
+
+fn point(
+    n: usize,
+    alpha: f64,
+    seed: u64,
+    coupling: Coupling,
+    epochs: usize,
+    trials: usize,
+) -> Result<LoadPoint> {
+    let clock = Stopwatch::start();
+    let xi = Patterns::generate(n, alpha, PatternKind::Binary, seed)?.xi;
+    let j = rules::pseudo_likelihood(
+        &xi,
+        coupling,
+        &PlTraining::GradientDescent(GdConfig::paper(epochs)),
+    )?;
+    let asymmetry = rules::asymmetry(&j)?;
+    let net = Network::new(j)?;
+    let st = storage(&net, &xi)?;
+    let opts = RetrievalOptions {
+        dynamics: DynamicsOptions {
+            schedule: Schedule::Synchronous,
+            max_steps: MAX_STEPS,
+            seed,
+        },
+        trials,
+        seed,
+    };
+    let b = basin_sizes(&net, &xi, &opts)?;
+    Ok(LoadPoint {
+        alpha,
+        p: xi.ncols(),
+        seed,
+        storage: st.fixed_points,
+        unstable_spins: st.unstable_spins,
+        basin: b.basin_size,
+        basin_err: b.basin_size_err,
+        asymmetry,
+        seconds: clock.seconds(),
+    })
+}
+
+/// Runs the claim.
+pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+    let n = size.pick(100, 1000);
+    let alphas: Vec<f64> = match size {
+        Size::Quick => vec![0.1, 0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.5],
+        Size::Full => (1..=15).map(|k| k as f64 / 10.0).collect(),
+    };
+    let trials = size.pick(2, 1);
+    let epochs = 10_000;
+    let mut asym = Vec::new();
+    let mut sym = Vec::new();
+    for (k, &alpha) in alphas.iter().enumerate() {
+        let seed = SEED + k as u64;
+        asym.push(point(n, alpha, seed, Coupling::Asymmetric, epochs, trials)?);
+    }
+    // The symmetric sweep stops at the first load where the basin vanishes.
+    for (k, &alpha) in alphas.iter().enumerate() {
+        let seed = SEED + k as u64;
+        let pt = point(n, alpha, seed, Coupling::Symmetric, epochs, trials)?;
+        let closed = pt.basin == 0.0;
+        sym.push(pt);
+        if closed {
+            break;
+        }
+    }
+
+    // ---- checks ----
+    let mut checks = Vec::new();
+    // (M28) Monotone decay of the asymmetric basin.
+    let worst_rise = asym
+        .windows(2)
+        .map(|w| (w[1].basin - w[0].basin) / w[0].basin_err.hypot(w[1].basin_err).max(1e-12))
+        .fold(f64::NEG_INFINITY, f64::max);
+    checks.push(
+        Check::at_most(
+            "largest rise of the asymmetric basin between loads (z)",
+            worst_rise,
+            3.0,
+        )
+        .note("(M28) monotone decay, 3σ"),
+    );
+    // (M29) The symmetric basin vanishes inside the sweep ...
+    let vanish = sym.last().filter(|p| p.basin == 0.0).map(|p| p.alpha);
+    checks.push(
+        Check::at_least(
+            "symmetric basin vanishes inside the sweep (1 = yes)",
+            if vanish.is_some() { 1.0 } else { 0.0 },
+            1.0,
+        )
+        .note(format!(
+            "(M29) vanishing load α_v = {}",
+            vanish.map_or("none".into(), |a| format!("{a}"))
+        )),
+    );
+    // ... and on the approach to it (0.7 ≤ α, symmetric basin still open) the
+    // asymmetric basins are larger: pooled difference over those loads.
+    let (mut diff, mut var, mut loads) = (0.0, 0.0, Vec::new());
+    for s in sym
+        .iter()
+        .filter(|p| p.alpha >= 0.7 - 1e-9 && p.basin > 0.0)
+    {
+        let a = asym.iter().find(|p| p.alpha == s.alpha).expect("same grid");
+        diff += a.basin - s.basin;
+        var += a.basin_err * a.basin_err + s.basin_err * s.basin_err;
+        loads.push(s.alpha);
+    }
+    if !loads.is_empty() {
+        checks.push(
+            Check::at_least(
+                format!("pooled z(asymmetric − symmetric basin) over α ∈ {loads:?}"),
+                diff / var.sqrt().max(1e-12),
+                3.0,
+            )
+            .note("(M29) asymmetric couplings keep larger basins near the symmetric vanishing, 3σ"),
+        );
+    }
+    if let Some(av) = vanish {
+        let a = asym.iter().find(|p| p.alpha == av).expect("same grid");
+        checks.push(
+            Check::at_least(
+                format!("asymmetric storage at the symmetric vanishing load α = {av}"),
+                a.storage,
+                0.5,
+            )
+            .note("(M29) most asymmetric patterns are still fixed points there"),
+        );
+    }
+    // (M30) Asymmetry grows with the load.
+    let min_step = asym
+        .windows(2)
+        .map(|w| w[1].asymmetry - w[0].asymmetry)
+        .fold(f64::INFINITY, f64::min);
+    checks.push(
+        Check::at_least(
+            "smallest increase of the asymmetry between loads",
+            min_step,
+            0.0,
+        )
+        .note("(M30) asymmetry increases with α"),
+    );
+
+    // ---- figure ----
+    let log_pts = |v: &[LoadPoint]| -> (Vec<(f64, f64)>, Vec<f64>) {
+        v.iter()
+            .filter(|p| p.basin > 0.0)
+            .map(|p| ((p.alpha, p.basin), p.basin_err))
+            .unzip()
+    };
+    let (axy, aerr) = log_pts(&asym);
+    let (sxy, serr) = log_pts(&sym);
+    let basins = Panel::new("load α = P/N", "basin size 1 − m_IN^c")
+        .y_log()
+        .legend(LegendAt::LowerLeft)
+        .note(format!("PL, paper protocol, N = {n}"))
+        .note(match vanish {
+            Some(a) => format!("symmetric basin = 0 at α = {a}"),
+            None => "symmetric basin open over the sweep".into(),
+        })
+        .with(Series::line("", axy.clone(), Dash::Solid, palette::BLUE))
+        .with(Series::points("asymmetric", axy, aerr, palette::BLUE))
+        .with(Series::line("", sxy.clone(), Dash::Solid, palette::ORANGE))
+        .with(Series::points("symmetric", sxy, serr, palette::ORANGE));
+    let inset = Panel::new("load α = P/N", "asymmetry ‖J − Jᵀ‖/‖J + Jᵀ‖")
+        .legend(LegendAt::None)
+        .with(Series::line(
+            "asymmetric PL",
+            asym.iter().map(|p| (p.alpha, p.asymmetry)).collect(),
+            Dash::Solid,
+            palette::BLUE,
+        ));
+    #[derive(Serialize)]
+    struct Meta<'a> {
+        size: Size,
+        seed: u64,
+        n: usize,
+        epochs: usize,
+        trials: usize,
+        asymmetric: &'a [LoadPoint],
+        symmetric: &'a [LoadPoint],
+    }
+    let fig = Figure::new(
+        "Basins of attraction of pseudo-likelihood networks against the load",
+        2,
+        vec![basins, inset],
+    );
+    save_figure(
+        out,
+        "basins_load",
+        &fig,
+        &Meta {
+            size,
+            seed: SEED,
+            n,
+            epochs,
+            trials,
+            asymmetric: &asym,
+            symmetric: &sym,
+        },
+        &checks,
+    )?;
+    Ok(checks)
+}
