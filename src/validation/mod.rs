@@ -177,22 +177,10 @@ pub mod stats {
     }
 
     /// Kolmogorov–Smirnov distance sup |F_n − F| between the empirical CDF of
-    /// `x` and the CDF `cdf`.
+    /// `x` and the CDF `cdf` ([`crate::statistics::ks_distance`]; NaN for an
+    /// empty or non-finite sample, which then fails its check).
     pub fn ks_distance(x: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
-        let mut s: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
-        if s.is_empty() || s.len() != x.len() {
-            return f64::NAN;
-        }
-        s.sort_by(|a, b| a.total_cmp(b));
-        let n = s.len() as f64;
-        let mut d: f64 = 0.0;
-        for (k, &v) in s.iter().enumerate() {
-            let f = cdf(v);
-            d = d
-                .max((f - k as f64 / n).abs())
-                .max(((k + 1) as f64 / n - f).abs());
-        }
-        d
+        crate::statistics::ks_distance(x, cdf).unwrap_or(f64::NAN)
     }
 
     /// Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| between the
