@@ -83,6 +83,14 @@ pub trait Loss: Send + Sync + std::fmt::Debug {
     fn initial_ln_x(&self, alpha: f64) -> f64;
 }
 
+/// The loss scale λ of the hinge and square losses: finite, in (0, 1e6].
+fn check_lambda(lambda: f64) -> Result<()> {
+    finite("λ", lambda)?;
+    ensure(lambda > 0.0 && lambda <= 1e6, || {
+        format!("λ must be in (0, 1e6], got {lambda}")
+    })
+}
+
 /// ln(1 + eᶻ) without overflow or loss of precision.
 pub fn softplus(z: f64) -> f64 {
     if z > 0.0 {
@@ -210,11 +218,8 @@ impl Hinge {
     /// λ > 0 and a finite margin κ ≥ 0 (κ < 0 is outside the replica-symmetric
     /// theory's exact domain).
     pub fn new(lambda: f64, kappa: f64) -> Result<Self> {
-        finite("λ", lambda)?;
+        check_lambda(lambda)?;
         finite("κ", kappa)?;
-        ensure(lambda > 0.0 && lambda <= 1e6, || {
-            format!("λ must be in (0, 1e6], got {lambda}")
-        })?;
         ensure((0.0..=1e3).contains(&kappa), || {
             format!("κ must be in [0, 1000] for the hinge loss (κ < 0 is not exact in replica symmetry), got {kappa}")
         })?;
@@ -281,11 +286,8 @@ pub struct Square {
 impl Square {
     /// λ > 0 and a finite target κ.
     pub fn new(lambda: f64, kappa: f64) -> Result<Self> {
-        finite("λ", lambda)?;
+        check_lambda(lambda)?;
         finite("κ", kappa)?;
-        ensure(lambda > 0.0 && lambda <= 1e6, || {
-            format!("λ must be in (0, 1e6], got {lambda}")
-        })?;
         ensure(kappa.abs() <= 1e3, || {
             format!("κ must be in [−1000, 1000], got {kappa}")
         })?;
