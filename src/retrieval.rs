@@ -207,13 +207,7 @@ pub fn retrieval_curve(
     m_ins: &[f64],
     opts: &RetrievalOptions,
 ) -> Result<Vec<RetrievalPoint>> {
-    ensure(net.n() == patterns.nrows(), || {
-        format!(
-            "patterns have N = {} but the network has N = {}",
-            patterns.nrows(),
-            net.n()
-        )
-    })?;
+    check_sizes(net, patterns)?;
     ensure(!m_ins.is_empty(), || "no initial overlaps given".into())?;
     let plan = Plan::new(patterns, opts.trials, opts.seed)?;
     let (n, p) = patterns.shape();
@@ -277,13 +271,7 @@ pub fn basin_sizes(
     patterns: &DMatrix<f64>,
     opts: &RetrievalOptions,
 ) -> Result<Basins> {
-    ensure(net.n() == patterns.nrows(), || {
-        format!(
-            "patterns have N = {} but the network has N = {}",
-            patterns.nrows(),
-            net.n()
-        )
-    })?;
+    check_sizes(net, patterns)?;
     let plan = Plan::new(patterns, opts.trials, opts.seed)?;
     let (n, p) = patterns.shape();
     let total = p * opts.trials;
@@ -350,5 +338,15 @@ pub fn basin_sizes(
         relaxations,
         cycled,
         capped,
+    })
+}
+/// The patterns must have one row per neuron of the network.
+fn check_sizes(net: &Network, patterns: &DMatrix<f64>) -> Result<()> {
+    ensure(net.n() == patterns.nrows(), || {
+        format!(
+            "patterns have N = {} but the network has N = {}",
+            patterns.nrows(),
+            net.n()
+        )
     })
 }
