@@ -71,11 +71,6 @@ pub fn ln_cdf(t: f64) -> f64 {
     }
 }
 
-/// log₁₀ Φ(t).
-pub fn log10_cdf(t: f64) -> f64 {
-    ln_cdf(t) / std::f64::consts::LN_10
-}
-
 /// The inverse Mills ratio φ(t)/Φ(t), stable for t → −∞ where it tends to −t.
 pub fn mills_ratio(t: f64) -> f64 {
     if t < -1.0 {

@@ -6,6 +6,9 @@
 //! Sizes are small (N ≤ 1000, mostly a few hundred) so that the whole file
 //! runs in seconds in release mode; every tolerance is justified next to it.
 
+mod common;
+use common::run_plam;
+
 use nalgebra::DMatrix;
 use plam::dynamics::{DynamicsOptions, Network, Schedule};
 use plam::error::Error;
@@ -711,16 +714,6 @@ fn hebb_exact_fixed_points_need_small_loads() {
     // Fixed-point fraction: binomial over P = 50 patterns, sd ≈ 0.067; 4σ.
     let sd = (fixed_expected * (1.0 - fixed_expected) / p as f64).sqrt();
     assert!((s.fixed_points - fixed_expected).abs() < 4.0 * sd);
-}
-
-/// Runs the `plam` binary with the given matrix-product and rayon thread counts.
-fn run_plam(threads: usize, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_plam"))
-        .args(args)
-        .env("MATMUL_NUM_THREADS", threads.to_string())
-        .env("RAYON_NUM_THREADS", threads.to_string())
-        .output()
-        .expect("the plam binary runs")
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Tests of the simulation engine: gradients, constraints, reproducibility,
 //! agreement with the replica theory at small N, and error handling.
 
+mod common;
+use common::run_plam;
 use nalgebra::DMatrix;
 use plam::patterns::{perceptron_labels, PatternKind, Patterns};
 use plam::stabilities::Stabilities;
@@ -11,7 +13,6 @@ use plam::Error;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
-use std::process::Command;
 
 fn random_couplings(pr: &Problem, seed: u64, scale: f64) -> DMatrix<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -221,16 +222,6 @@ fn fixed_norm_agrees_with_replica_theory() {
         .compare(|x| plam::normal::cdf(x - 1.0 / alpha.sqrt()))
         .unwrap();
     assert!(hebb.ks > 0.2, "{}", hebb.ks);
-}
-
-/// Runs the `plam` binary with the given matrix-product and rayon thread counts.
-fn run_plam(threads: usize, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_plam"))
-        .args(args)
-        .env("MATMUL_NUM_THREADS", threads.to_string())
-        .env("RAYON_NUM_THREADS", threads.to_string())
-        .output()
-        .expect("the plam binary runs")
 }
 
 /// The same seed gives bit-identical stabilities (and couplings) with 1 and 2
