@@ -10,10 +10,10 @@
 use divan::counter::ItemsCount;
 use divan::Bencher;
 use nalgebra::DMatrix;
-use plam::dynamics::{DynamicsOptions, Network, Schedule};
-use plam::patterns::{PatternKind, Patterns};
-use plam::retrieval::{basin_sizes, retrieval_curve, RetrievalOptions};
-use plam::rules;
+use plam::data::patterns::{PatternKind, Patterns};
+use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use plam::memory::retrieval::{basin_sizes, retrieval_curve, RetrievalOptions};
+use plam::memory::rules;
 use std::sync::OnceLock;
 
 const N: usize = 1000;

@@ -2,7 +2,7 @@
 //! and a 100 × 100 (α, λ) grid solved in parallel with rayon.
 //! Run with `cargo bench --bench saddle_point`.
 
-use plam::saddle_point::solve_pl;
+use plam::replica::saddle_point::solve_pl;
 use rayon::prelude::*;
 
 fn main() {

@@ -1,6 +1,6 @@
-//! Tests of the associative-memory layer: learning rules (`plam::rules`),
-//! zero-temperature dynamics (`plam::dynamics`) and retrieval/basin
-//! measurements (`plam::retrieval`), including the sharp checks against the
+//! Tests of the associative-memory layer: learning rules (`plam::memory::rules`),
+//! zero-temperature dynamics (`plam::memory::dynamics`) and retrieval/basin
+//! measurements (`plam::memory::retrieval`), including the sharp checks against the
 //! literature listed in `theory/memory.md` (eqs. (M21)–(M24)).
 //!
 //! Sizes are small (N ≤ 1000, mostly a few hundred) so that the whole file
@@ -10,10 +10,10 @@ mod common;
 use common::run_plam;
 
 use nalgebra::DMatrix;
-use plam::dynamics::{DynamicsOptions, Network, Schedule};
 use plam::error::Error;
-use plam::retrieval::{basin_sizes, flips_for, retrieval_curve, storage, RetrievalOptions};
-use plam::rules::{
+use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use plam::memory::retrieval::{basin_sizes, flips_for, retrieval_curve, storage, RetrievalOptions};
+use plam::memory::rules::{
     asymmetry, hebb, max_margin, perceptron, pseudo_inverse, stabilities, symmetric_perceptron,
     unlearning, UnlearningOptions,
 };
@@ -48,7 +48,7 @@ fn mean_var(v: &[f64]) -> (f64, f64) {
 /// damped fixed-point iteration from m = 1 (the retrieval branch). Returns
 /// None when the branch has collapsed (m → 0).
 fn ags_overlap(alpha: f64) -> Option<f64> {
-    let erf = |x: f64| 2.0 * plam::normal::cdf(x * std::f64::consts::SQRT_2) - 1.0;
+    let erf = |x: f64| 2.0 * plam::numerics::normal::cdf(x * std::f64::consts::SQRT_2) - 1.0;
     let (mut m, mut r) = (1.0_f64, 1.0_f64);
     for _ in 0..100_000 {
         let q = (2.0 * alpha * r).sqrt();
@@ -101,7 +101,7 @@ fn hebb_stabilities_follow_the_gaussian_law() {
         .iter()
         .enumerate()
         .map(|(k, &x)| {
-            let f = plam::normal::cdf(x - mu0);
+            let f = plam::numerics::normal::cdf(x - mu0);
             let (lo, hi) = (k as f64 / s.len() as f64, (k + 1) as f64 / s.len() as f64);
             (f - lo).abs().max((hi - f).abs())
         })
@@ -200,7 +200,7 @@ fn adatron_certifies_the_maximal_margin() {
     let alpha = p as f64 / n as f64;
     let xi = patterns(n, p, 31);
     let mm = max_margin(&xi, 1e-3, 100_000).unwrap();
-    let kappa_star = plam::capacity::max_margin(alpha).unwrap();
+    let kappa_star = plam::replica::capacity::max_margin(alpha).unwrap();
     println!(
         "AdaTron: sweeps {}, mean kappa {:.4} (replica {kappa_star:.4}), gap {:.2e}",
         mm.sweeps,
@@ -502,7 +502,7 @@ fn retrieval_curve_pattern(
 ) -> f64 {
     let k = flips_for(xi.nrows(), m).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    rng.set_stream(plam::retrieval::FLIP_STREAM + mu as u64);
+    rng.set_stream(plam::memory::retrieval::FLIP_STREAM + mu as u64);
     let mut order: Vec<usize> = (0..xi.nrows()).collect();
     rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
     let mut x = xi.columns(mu, 1).into_owned();
@@ -554,7 +554,7 @@ fn larger_margins_give_larger_basins() {
     );
     // Require each step of the ordering to exceed three combined standard
     // errors (a one-sided 0.1% false-alarm level for Gaussian estimates).
-    let sep = |a: &plam::retrieval::Basins, b: &plam::retrieval::Basins| {
+    let sep = |a: &plam::memory::retrieval::Basins, b: &plam::memory::retrieval::Basins| {
         (b.basin_size - a.basin_size) / (a.basin_size_err.hypot(b.basin_size_err))
     };
     assert!(sep(&b0, &b7) > 3.0);
@@ -595,7 +595,7 @@ fn asynchronous_basins_on_symmetric_couplings_never_hit_the_cap() {
 #[test]
 fn adatron_agrees_with_the_interior_point_max_margin() {
     // Cross-check of eq. (M9) against an independent solver: the verified
-    // maximal-margin QP of plam::feasibility (Clarabel interior point).
+    // maximal-margin QP of plam::memory::feasibility (Clarabel interior point).
     let (n, p) = (60, 30);
     let xi = patterns(n, p, 131);
     let mm = max_margin(&xi, 1e-4, 100_000).unwrap();
@@ -603,8 +603,8 @@ fn adatron_agrees_with_the_interior_point_max_margin() {
         .map(|mu| xi.column(mu).iter().copied().collect())
         .collect();
     for i in [0, 17, 59] {
-        let v = plam::feasibility::row_verdict(&rows, i).unwrap();
-        let plam::feasibility::Verdict::Feasible { margin, .. } = v else {
+        let v = plam::memory::feasibility::row_verdict(&rows, i).unwrap();
+        let plam::memory::feasibility::Verdict::Feasible { margin, .. } = v else {
             panic!("row {i} should be separable at α = 0.5");
         };
         println!(
@@ -621,8 +621,8 @@ fn adatron_agrees_with_the_interior_point_max_margin() {
 
 #[test]
 fn pseudo_likelihood_adapter_returns_valid_couplings() {
-    use plam::rules::{pseudo_likelihood, PlTraining};
-    use plam::training::{Coupling, GdConfig};
+    use plam::learning::training::{Coupling, GdConfig};
+    use plam::memory::rules::{pseudo_likelihood, PlTraining};
     let (n, p) = (60, 24);
     let xi = patterns(n, p, 141);
     let gd = PlTraining::GradientDescent(GdConfig::paper(2000));
@@ -699,7 +699,7 @@ fn hebb_exact_fixed_points_need_small_loads() {
     let p = 50;
     let xi = patterns(n, p, 162);
     let s = storage(&Network::new(hebb(&xi).unwrap()).unwrap(), &xi).unwrap();
-    let q = plam::normal::cdf(-(((n - 1) as f64) / p as f64).sqrt());
+    let q = plam::numerics::normal::cdf(-(((n - 1) as f64) / p as f64).sqrt());
     let expected = (n * p) as f64 * q;
     let count = s.unstable_spins * (n * p) as f64;
     let fixed_expected = (-(n as f64) * q).exp();

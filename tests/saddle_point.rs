@@ -3,11 +3,11 @@
 //! envelope theorem), the Hebb and Gardner limits, and mpmath golden values.
 //! Equation numbers refer to theory/replica.md.
 
-use plam::capacity::max_margin;
-use plam::integration::integrate;
-use plam::loss::{Hinge, PseudoLikelihood, Square};
-use plam::normal;
-use plam::saddle_point::{solve, solve_pl, Solution};
+use plam::numerics::integration::integrate;
+use plam::numerics::normal;
+use plam::replica::capacity::max_margin;
+use plam::replica::loss::{Hinge, PseudoLikelihood, Square};
+use plam::replica::saddle_point::{solve, solve_pl, Solution};
 use plam::Error;
 use proptest::prelude::*;
 
@@ -425,7 +425,7 @@ proptest! {
 }
 
 /// κ*(α) (eq. (C3)) by argmin's Brent root finder on αG(κ) − 1, independent of
-/// the safeguarded Newton in `plam::capacity` (which is ~5× faster, so Brent
+/// the safeguarded Newton in `plam::replica::capacity` (which is ~5× faster, so Brent
 /// is used only here). Brent is asked for 1e-15; both stop at the rounding
 /// level of αG(κ) − 1 (~1e-16 absolute, κ* ≥ 0.007 here), so 1e-13 relative.
 #[test]
@@ -437,7 +437,7 @@ fn max_margin_against_argmin_brent() {
         type Param = f64;
         type Output = f64;
         fn cost(&self, k: &f64) -> Result<f64, argmin::core::Error> {
-            Ok(self.0 * plam::capacity::gardner_integral(*k) - 1.0)
+            Ok(self.0 * plam::replica::capacity::gardner_integral(*k) - 1.0)
         }
     }
     for &a in &[1e-3, 0.1, 0.4, 1.0, 1.5, 1.99] {

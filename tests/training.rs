@@ -4,9 +4,9 @@
 mod common;
 use common::run_plam;
 use nalgebra::DMatrix;
-use plam::patterns::{perceptron_labels, PatternKind, Patterns};
-use plam::stabilities::Stabilities;
-use plam::training::{
+use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
+use plam::learning::stabilities::Stabilities;
+use plam::learning::training::{
     row_norms, train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
 };
 use plam::Error;
@@ -203,7 +203,7 @@ fn fixed_norm_agrees_with_replica_theory() {
     let pr = Problem::network(&p, Coupling::Asymmetric).unwrap();
     let res = train_fixed_norm(&pr, &FixedNormConfig::new(lambda), &mut |_, _| {}).unwrap();
     let st = Stabilities::new(&pr, &res.j).unwrap();
-    let sol = plam::saddle_point::solve_pl(alpha, lambda).unwrap();
+    let sol = plam::replica::saddle_point::solve_pl(alpha, lambda).unwrap();
     let c = st.compare(|x| sol.cdf(x)).unwrap();
     let m = st.summary().unwrap();
     // figures/finite_size.md: at (α, λ) = (1, 2) KS and W1 decay like 1/N
@@ -219,7 +219,7 @@ fn fixed_norm_agrees_with_replica_theory() {
     // The Hebbian law has mean 1 and variance 1 at α = 1: KS ≈ 0.3 from this
     // sample, far above the 0.04 accepted for the right law.
     let hebb = st
-        .compare(|x| plam::normal::cdf(x - 1.0 / alpha.sqrt()))
+        .compare(|x| plam::numerics::normal::cdf(x - 1.0 / alpha.sqrt()))
         .unwrap();
     assert!(hebb.ks > 0.2, "{}", hebb.ks);
 }
@@ -414,7 +414,7 @@ fn cli_summary_and_outputs() {
     for f in m["files"].as_array().unwrap() {
         assert!(dir.join(f.as_str().unwrap()).exists(), "{f}");
     }
-    let st = plam::output::read_npy_matrix(&dir.join("stabilities.npy")).unwrap();
+    let st = plam::data::output::read_npy_matrix(&dir.join("stabilities.npy")).unwrap();
     assert_eq!(st.shape(), (60, 30));
     let traj = std::fs::read_to_string(dir.join("trajectory.csv")).unwrap();
     assert!(traj.starts_with("epoch,lambda_mean,lambda_std,loss,eps,mean,var"));
@@ -445,7 +445,7 @@ fn gradient_descent_norm_grows_like_log_t() {
     );
     let slope = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum::<f64>()
         / pts.iter().map(|p| (p.0 - mx).powi(2)).sum::<f64>();
-    let kappa = plam::capacity::max_margin(alpha).unwrap();
+    let kappa = plam::replica::capacity::max_margin(alpha).unwrap();
     // Measured 0.389 against 1/(2κ*) = 0.4025. The rows' finite-N margins
     // scatter by O(N^{-1/2}) ≈ 10% around κ* and the slope approaches its limit
     // like 1/log t: 15% covers both, while a wrong scale of the loss exponent

@@ -16,7 +16,7 @@ fn quick(name: &str) {
     let claim = validation::find(name).unwrap_or_else(|| panic!("claim {name} is not registered"));
     let out = out_dir(name);
     let checks = validation::run_claim(claim, Size::Quick, &out);
-    let table = plam::report::table(&checks);
+    let table = plam::figures::report::table(&checks);
     println!("{table}");
     assert!(!checks.is_empty());
     assert!(checks.iter().all(|c| c.passed), "{name} failed:\n{table}");

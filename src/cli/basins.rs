@@ -6,11 +6,13 @@ use crate::cli::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use nalgebra::DMatrix;
-use plam::dynamics::{DynamicsOptions, Network, Schedule};
-use plam::patterns::{PatternKind, Patterns};
-use plam::retrieval::{basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint};
-use plam::rules::{self, PlTraining, UnlearningOptions};
-use plam::training::{Coupling, FixedNormConfig, GdConfig};
+use plam::data::patterns::{PatternKind, Patterns};
+use plam::learning::training::{Coupling, FixedNormConfig, GdConfig};
+use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use plam::memory::retrieval::{
+    basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,
+};
+use plam::memory::rules::{self, PlTraining, UnlearningOptions};
 use serde::Serialize;
 use std::io::IsTerminal;
 
@@ -336,7 +338,7 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
     let alpha_actual = p as f64 / a.n as f64;
     let replica_unstable_spins = match lambda_eff {
         Some(l) => Some(
-            plam::saddle_point::solve_pl(alpha_actual, l)
+            plam::replica::saddle_point::solve_pl(alpha_actual, l)
                 .with_context(|| {
                     format!("replica saddle point at alpha {alpha_actual}, lambda {l}")
                 })?

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
-use plam::report;
+use plam::figures::report;
 use plam::validation::{self, Size, REGISTRY};
 
 /// Arguments of `plam reproduce`.

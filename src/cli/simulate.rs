@@ -9,13 +9,13 @@
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use plam::output;
-use plam::patterns::{perceptron_labels, PatternKind, Patterns};
-use plam::stabilities::Stabilities;
-use plam::statistics::Histogram;
-use plam::training::{
+use plam::data::output;
+use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
+use plam::learning::stabilities::Stabilities;
+use plam::learning::training::{
     row_norms, train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
 };
+use plam::numerics::statistics::Histogram;
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -99,14 +99,14 @@ pub struct SimulateArgs {
 
 /// The replica-theory law at (α, λ): moments and CDF of P(Δ).
 pub struct Theory {
-    sol: plam::saddle_point::Solution,
+    sol: plam::replica::saddle_point::Solution,
 }
 
 impl Theory {
     /// Solves the replica-symmetric saddle point of the pseudo-likelihood loss.
     pub fn new(alpha: f64, lambda: f64) -> plam::Result<Self> {
         Ok(Self {
-            sol: plam::saddle_point::solve_pl(alpha, lambda)?,
+            sol: plam::replica::saddle_point::solve_pl(alpha, lambda)?,
         })
     }
 
@@ -592,7 +592,7 @@ fn mean_row_loss(st: &Stabilities) -> f64 {
     let mut s = 0.0;
     for col in st.delta.column_iter() {
         for (d, l) in col.iter().zip(&st.row_norms) {
-            s += plam::training::softplus(-2.0 * l * d);
+            s += plam::learning::training::softplus(-2.0 * l * d);
         }
     }
     s / st.delta.len() as f64

@@ -3,9 +3,9 @@
 
 use super::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
-use plam::capacity;
-use plam::loss::{Hinge, Loss, PseudoLikelihood, Square};
-use plam::saddle_point::{solve_arc, Solution};
+use plam::replica::capacity;
+use plam::replica::loss::{Hinge, Loss, PseudoLikelihood, Square};
+use plam::replica::saddle_point::{solve_arc, Solution};
 use rayon::prelude::*;
 use std::sync::Arc;
 

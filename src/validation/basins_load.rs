@@ -13,13 +13,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Size;
-use crate::dynamics::{DynamicsOptions, Network, Schedule};
-use crate::patterns::{PatternKind, Patterns};
-use crate::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
-use crate::report::{save_figure, Check, Stopwatch};
-use crate::retrieval::{basin_sizes, storage, RetrievalOptions};
-use crate::rules::{self, PlTraining};
-use crate::training::{Coupling, GdConfig};
+use crate::data::patterns::{PatternKind, Patterns};
+use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::learning::training::{Coupling, GdConfig};
+use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use crate::memory::retrieval::{basin_sizes, storage, RetrievalOptions};
+use crate::memory::rules::{self, PlTraining};
 use crate::Result;
 
 /// Base seed; the patterns at load index k use `SEED + k` (recorded in the JSON).

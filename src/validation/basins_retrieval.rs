@@ -15,13 +15,15 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Size;
-use crate::dynamics::{DynamicsOptions, Network, Schedule};
-use crate::patterns::{PatternKind, Patterns};
-use crate::plotting::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
-use crate::report::{save_figure, Check, Stopwatch};
-use crate::retrieval::{basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint};
-use crate::rules::{self, PlTraining, UnlearningOptions};
-use crate::training::{Coupling, GdConfig};
+use crate::data::patterns::{PatternKind, Patterns};
+use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
+use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::learning::training::{Coupling, GdConfig};
+use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use crate::memory::retrieval::{
+    basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,
+};
+use crate::memory::rules::{self, PlTraining, UnlearningOptions};
 use crate::Result;
 
 /// Seed of the patterns, flips and dreams (recorded in the JSON).

@@ -3,10 +3,10 @@
 //! couplings (N(N−1)/2 parameters for N·P constraints).
 //!
 //! "Can be stored" is decided exactly by the verified maximal-margin QP of
-//! [`crate::feasibility`], never by a fixed number of training epochs.
-//! Theory: κ*(α) vanishing at α = 2 ([`crate::capacity::max_margin`]) and
+//! [`crate::memory::feasibility`], never by a fixed number of training epochs.
+//! Theory: κ*(α) vanishing at α = 2 ([`crate::replica::capacity::max_margin`]) and
 //! Cover's exact finite-N separability probability
-//! ([`crate::capacity::cover_probability`]).
+//! ([`crate::replica::capacity::cover_probability`]).
 
 use std::path::Path;
 
@@ -16,10 +16,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{stats, Size};
-use crate::capacity::{cover_probability, max_margin};
-use crate::feasibility::{row_verdict, symmetric_verdict, Verdict};
-use crate::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
-use crate::report::{save_figure, Check, Stopwatch};
+use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
+use crate::replica::capacity::{cover_probability, max_margin};
 use crate::Result;
 
 /// Base seed of every random pattern set of this claim (recorded in the JSON).
@@ -265,9 +265,9 @@ fn training_agreement(
     epochs: usize,
     k: usize,
 ) -> Result<TrainingAgreement> {
-    use crate::patterns::Patterns;
-    use crate::stabilities::Stabilities;
-    use crate::training::{train_gd, Coupling, GdConfig, Problem};
+    use crate::data::patterns::Patterns;
+    use crate::learning::stabilities::Stabilities;
+    use crate::learning::training::{train_gd, Coupling, GdConfig, Problem};
     let p = ((alpha * n as f64).round() as usize).max(1);
     let mut out = TrainingAgreement {
         n,

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::report::{self, Check, Stopwatch};
+use crate::figures::report::{self, Check, Stopwatch};
 use crate::Result;
 
 pub mod basins_load;
@@ -177,10 +177,10 @@ pub mod stats {
     }
 
     /// Kolmogorov–Smirnov distance sup |F_n − F| between the empirical CDF of
-    /// `x` and the CDF `cdf` ([`crate::statistics::ks_distance`]; NaN for an
+    /// `x` and the CDF `cdf` ([`crate::numerics::statistics::ks_distance`]; NaN for an
     /// empty or non-finite sample, which then fails its check).
     pub fn ks_distance(x: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
-        crate::statistics::ks_distance(x, cdf).unwrap_or(f64::NAN)
+        crate::numerics::statistics::ks_distance(x, cdf).unwrap_or(f64::NAN)
     }
 
     /// Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| between the

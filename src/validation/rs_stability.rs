@@ -14,9 +14,9 @@ use serde::Serialize;
 
 use super::stabilities_fixed_norm::{simulate, SizeStats};
 use super::Size;
-use crate::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
-use crate::report::{save_figure, Check, Stopwatch};
-use crate::saddle_point::solve_pl;
+use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::replica::saddle_point::solve_pl;
 use crate::{Error, Result};
 
 /// Load at which the simulations cross the replicon line.
@@ -71,7 +71,7 @@ struct SimPoint {
 fn loss_stats(x: &[f64], lambda: f64, inflate: f64) -> (f64, f64) {
     let l: Vec<f64> = x
         .iter()
-        .map(|&d| crate::loss::softplus(-2.0 * lambda * d))
+        .map(|&d| crate::replica::loss::softplus(-2.0 * lambda * d))
         .collect();
     let (m, v) = super::stats::mean_var(&l);
     (m, (v / l.len() as f64).sqrt() * inflate)

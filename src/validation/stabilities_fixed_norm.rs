@@ -3,7 +3,7 @@
 //! α ∈ {0.4, 1.5, 3} and λ ∈ {0.2, 0.8, 1.6, 6.4}.
 //!
 //! For each (α, λ) asymmetric networks are trained (Riemannian L-BFGS,
-//! [`crate::training::train_fixed_norm`]) at two sizes N_S = N_L/2 and N_L,
+//! [`crate::learning::training::train_fixed_norm`]) at two sizes N_S = N_L/2 and N_L,
 //! several seeds each. Checks (theory/validation.md):
 //! - (V4) Kolmogorov–Smirnov distance at N_L below the sampling critical value
 //!   plus the finite-size part measured between N_S and N_L (N^{-1/2} law);
@@ -15,15 +15,15 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{stats, Size};
-use crate::capacity::max_margin;
-use crate::normal;
-use crate::patterns::{PatternKind, Patterns};
-use crate::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
-use crate::report::{save_figure, Check, Stopwatch};
-use crate::saddle_point::{solve_pl, Solution};
-use crate::stabilities::Stabilities;
-use crate::statistics::{Histogram, Moments};
-use crate::training::{train_fixed_norm, Coupling, FixedNormConfig, Problem};
+use crate::data::patterns::{PatternKind, Patterns};
+use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::learning::stabilities::Stabilities;
+use crate::learning::training::{train_fixed_norm, Coupling, FixedNormConfig, Problem};
+use crate::numerics::normal;
+use crate::numerics::statistics::{Histogram, Moments};
+use crate::replica::capacity::max_margin;
+use crate::replica::saddle_point::{solve_pl, Solution};
 use crate::Result;
 
 /// Base seed (recorded in the JSON); network k at size N uses SEED + 1000·N + k.
@@ -233,15 +233,15 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
                 // when one of n values changes (R their range), so by
                 // McDiarmid P(W1 > E + R√(ln(1000)/(2n))) ≤ 1e-3. Finite
                 // size: (W1(N_S) − W1(N_L))/(√2 − 1), as for KS.
-                let w_small = crate::statistics::wasserstein1(&xs, |d| sol.cdf(d))?;
-                let w_large = crate::statistics::wasserstein1(&xl, |d| sol.cdf(d))?;
+                let w_small = crate::numerics::statistics::wasserstein1(&xs, |d| sol.cdf(d))?;
+                let w_large = crate::numerics::statistics::wasserstein1(&xl, |d| sol.cdf(d))?;
                 let n = large.count as f64;
                 let (lo_q, hi_q) = (sol.quantile(1e-12), sol.quantile(1.0 - 1e-12));
                 let bp: Vec<f64> = [1e-12, 1e-3, 0.1, 0.5, 0.9, 0.999, 1.0 - 1e-12]
                     .iter()
                     .map(|&q| sol.quantile(q))
                     .collect();
-                let spread = crate::integration::integrate(
+                let spread = crate::numerics::integration::integrate(
                     |d| {
                         let f = sol.cdf(d);
                         [(f * (1.0 - f)).max(0.0).sqrt()]

@@ -19,13 +19,13 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{stats, Size};
-use crate::capacity::max_margin;
-use crate::patterns::{PatternKind, Patterns};
-use crate::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
-use crate::report::{save_figure, Check, Stopwatch};
-use crate::saddle_point::solve_pl;
-use crate::statistics::Histogram;
-use crate::training::{train_gd, Coupling, GdConfig, Problem, TrajectoryPoint};
+use crate::data::patterns::{PatternKind, Patterns};
+use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::learning::training::{train_gd, Coupling, GdConfig, Problem, TrajectoryPoint};
+use crate::numerics::statistics::Histogram;
+use crate::replica::capacity::max_margin;
+use crate::replica::saddle_point::solve_pl;
 use crate::Result;
 
 /// Base seed of the patterns (recorded in the JSON); size N uses SEED + N.
@@ -76,7 +76,7 @@ fn train(
     alpha: f64,
     epochs: usize,
     snaps: &[usize],
-) -> Result<(u64, crate::training::GdResult, Problem)> {
+) -> Result<(u64, crate::learning::training::GdResult, Problem)> {
     let seed = SEED + n as u64;
     let pats = Patterns::generate(n, alpha, PatternKind::Binary, seed)?;
     let problem = Problem::network(&pats, Coupling::Asymmetric)?;
@@ -92,8 +92,8 @@ fn train(
 /// (all rows at |J_i| = λ), for the direct comparison "is gradient descent
 /// at a fixed-norm optimum?" that does not involve the replica theory.
 fn fixed_norm_on(problem: &Problem, lambda: f64) -> Result<Vec<f64>> {
-    use crate::stabilities::Stabilities;
-    use crate::training::{train_fixed_norm, FixedNormConfig};
+    use crate::learning::stabilities::Stabilities;
+    use crate::learning::training::{train_fixed_norm, FixedNormConfig};
     let cfg = FixedNormConfig {
         tol: super::stabilities_fixed_norm::TRAIN_TOL,
         max_iter: 200_000,

@@ -16,7 +16,7 @@
 //! independent of summation order.
 
 use crate::error::{ensure, Error, Result};
-use crate::rules::check_couplings;
+use crate::memory::rules::check_couplings;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;

@@ -10,11 +10,11 @@
 //! measured with the same seed see the same perturbations.
 //!
 //! All `P × trials` relaxations of one measurement run together as one
-//! batched relaxation (see [`crate::dynamics`]).
+//! batched relaxation (see [`crate::memory::dynamics`]).
 
-use crate::dynamics::{overlap, stream_rng, DynamicsOptions, Network};
 use crate::error::{ensure, Error, Result};
-use crate::rules::{check_patterns, stabilities};
+use crate::memory::dynamics::{overlap, stream_rng, DynamicsOptions, Network};
+use crate::memory::rules::{check_patterns, stabilities};
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 use serde::Serialize;

@@ -13,14 +13,16 @@
 //! * [`unlearning`] — Hebbian unlearning ("dreaming") with the stopping rule of
 //!   Benedetti et al. 2022, eqs. (M11)–(M12);
 //! * [`pseudo_likelihood`] — the pseudo-likelihood rule, eq. (M1), delegated to
-//!   the simulation engine ([`crate::training`]).
+//!   the simulation engine ([`crate::learning::training`]).
 //!
 //! The stabilities `Δ_i^μ` of eq. (M2) are computed by [`stabilities`].
 
-use crate::dynamics::{relax_async_in_place, stream_rng, tie_tolerances};
+use crate::data::patterns::Patterns;
 use crate::error::{ensure, Error, Result};
-use crate::patterns::Patterns;
-use crate::training::{train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem};
+use crate::learning::training::{
+    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem,
+};
+use crate::memory::dynamics::{relax_async_in_place, stream_rng, tie_tolerances};
 use nalgebra::{DMatrix, DVector};
 use rand::RngExt;
 use rayon::prelude::*;
@@ -639,7 +641,7 @@ pub fn unlearning(patterns: &DMatrix<f64>, opts: &UnlearningOptions) -> Result<T
     })
 }
 
-/// How the pseudo-likelihood couplings are trained (see [`crate::training`]).
+/// How the pseudo-likelihood couplings are trained (see [`crate::learning::training`]).
 #[derive(Clone, Debug)]
 pub enum PlTraining {
     /// Unbounded norm: full-batch gradient descent; [`GdConfig::paper`] is the
@@ -650,8 +652,8 @@ pub enum PlTraining {
 }
 
 /// Pseudo-likelihood couplings, eq. (M1), asymmetric or symmetric, trained by
-/// the simulation engine ([`crate::training::train_gd`] or
-/// [`crate::training::train_fixed_norm`]); this is a thin adapter that
+/// the simulation engine ([`crate::learning::training::train_gd`] or
+/// [`crate::learning::training::train_fixed_norm`]); this is a thin adapter that
 /// checks the result is a valid coupling matrix for the dynamics.
 pub fn pseudo_likelihood(
     patterns: &DMatrix<f64>,

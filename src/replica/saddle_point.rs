@@ -21,9 +21,9 @@
 //! quantity over α, λ ∈ [1e-3, 1e3].
 
 use crate::error::{ensure, finite};
-use crate::integration::{integrate, Integral};
-use crate::loss::{Kink, Loss, PseudoLikelihood, Scale};
-use crate::normal;
+use crate::numerics::integration::{integrate, Integral};
+use crate::numerics::normal;
+use crate::replica::loss::{Kink, Loss, PseudoLikelihood, Scale};
 use crate::{Error, Result};
 use std::sync::Arc;
 

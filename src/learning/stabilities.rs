@@ -2,8 +2,8 @@
 //! their comparison with a theoretical law.
 
 use crate::error::{ensure, Result};
-use crate::statistics::{ks_sorted, sorted, w1_sorted, Moments};
-use crate::training::{row_norms, Problem};
+use crate::learning::training::{row_norms, Problem};
+use crate::numerics::statistics::{ks_sorted, sorted, w1_sorted, Moments};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -85,8 +85,8 @@ impl Stabilities {
         &self,
         alpha: f64,
         lambda: f64,
-    ) -> Result<(Comparison, crate::saddle_point::Solution)> {
-        let sol = crate::saddle_point::solve_pl(alpha, lambda)?;
+    ) -> Result<(Comparison, crate::replica::saddle_point::Solution)> {
+        let sol = crate::replica::saddle_point::solve_pl(alpha, lambda)?;
         let c = self.compare(|x| sol.cdf(x))?;
         Ok((c, sol))
     }
@@ -100,12 +100,12 @@ impl Stabilities {
     /// W1 distance to Gardner's maximal-margin law at load α < 2,
     /// Φ(κ*)δ(Δ − κ*) + θ(Δ − κ*)φ(Δ) (the λ → ∞ limit), and κ*(α).
     pub fn w1_to_max_margin(&self, alpha: f64) -> Result<(f64, f64)> {
-        let k = crate::capacity::max_margin(alpha)?;
-        let w = crate::statistics::wasserstein1(self.values(), |x| {
+        let k = crate::replica::capacity::max_margin(alpha)?;
+        let w = crate::numerics::statistics::wasserstein1(self.values(), |x| {
             if x < k {
                 0.0
             } else {
-                crate::normal::cdf(x)
+                crate::numerics::normal::cdf(x)
             }
         })?;
         Ok((w, k))
@@ -124,8 +124,8 @@ pub struct Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patterns::{PatternKind, Patterns};
-    use crate::training::Coupling;
+    use crate::data::patterns::{PatternKind, Patterns};
+    use crate::learning::training::Coupling;
 
     #[test]
     fn definition_and_errors() {

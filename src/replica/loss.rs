@@ -195,7 +195,7 @@ impl Loss for PseudoLikelihood {
     fn initial_ln_x(&self, alpha: f64) -> f64 {
         let hebb = -(self.lambda * alpha.sqrt()).ln();
         if alpha < 2.0 {
-            if let Ok(k) = crate::capacity::max_margin(alpha) {
+            if let Ok(k) = crate::replica::capacity::max_margin(alpha) {
                 let gardner = 2.0 * self.lambda * k - (2.0 * self.lambda).ln();
                 return hebb.max(gardner);
             }
@@ -258,7 +258,7 @@ impl Loss for Hinge {
         1.0
     }
     fn degenerate(&self, alpha: f64) -> Option<String> {
-        let ac = crate::capacity::alpha_c(self.kappa).ok()?;
+        let ac = crate::replica::capacity::alpha_c(self.kappa).ok()?;
         (alpha <= ac).then(|| {
             format!(
                 "α = {alpha} is at or below the capacity α_c(κ = {}) = {ac:.10}: the hinge loss has zero-loss \

@@ -992,7 +992,7 @@ mod render_tests {
             (0..=200)
                 .map(|k| {
                     let x = -1.0 + 5.0 * k as f64 / 200.0;
-                    (x, crate::normal::pdf((x - m) / s) / s)
+                    (x, crate::numerics::normal::pdf((x - m) / s) / s)
                 })
                 .collect()
         };

@@ -2,7 +2,7 @@
 //! eqs. (C1)–(C3)) and Cover's function-counting probability (eq. (C4)).
 
 use crate::error::{ensure, finite};
-use crate::normal;
+use crate::numerics::normal;
 use crate::{Error, Result};
 use std::f64::consts::{LN_2, PI};
 
@@ -220,7 +220,7 @@ mod tests {
         // Independent check of eq. (C1): G(κ) by quadrature of (κ−t)²φ(t) on
         // [κ − 40, κ] (tail beyond 40σ is < 1e-300), requested to 1e-13.
         for &k in &[0.0, 0.3, 1.2, 4.0] {
-            let q = crate::integration::integrate(
+            let q = crate::numerics::integration::integrate(
                 |t| [(k - t) * (k - t) * normal::pdf(t)],
                 &[k - 40.0, k - 5.0, k],
                 1e-13,

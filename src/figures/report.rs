@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::plotting::Figure;
+use crate::figures::plotting::Figure;
 use crate::{Error, Result};
 
 /// How a check compares its measurement with the tolerance.

@@ -23,8 +23,8 @@
 //! the output among threads (each entry is accumulated in the same order), the
 //! element-wise passes run over columns and partial sums are added in column order.
 
+use crate::data::patterns::Patterns;
 use crate::error::{ensure, finite, Error, Result};
-use crate::patterns::Patterns;
 use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -72,7 +72,7 @@ impl Problem {
     }
 
     /// A single perceptron whose inputs are the patterns (N×P) and whose labels
-    /// are `labels` (length P, each ±1; see [`crate::patterns::perceptron_labels`]).
+    /// are `labels` (length P, each ±1; see [`crate::data::patterns::perceptron_labels`]).
     pub fn perceptron(patterns: &Patterns, labels: &[f64]) -> Result<Self> {
         ensure(labels.len() == patterns.p(), || {
             format!(
@@ -960,7 +960,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
                 )));
             }
             if want_point || want_snap {
-                let st = crate::stabilities::Stabilities::from_fields(
+                let st = crate::learning::stabilities::Stabilities::from_fields(
                     problem,
                     gd.fields(),
                     gd.couplings(),
@@ -1013,7 +1013,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::patterns::PatternKind;
+    use crate::data::patterns::PatternKind;
 
     #[test]
     fn softplus_is_stable() {

@@ -1,0 +1,7 @@
+//! Numerics: the normal law in both tails, adaptive quadrature and sample
+//! statistics (moments, KS, W1, histograms). Imports nothing from the crate
+//! but its error type.
+
+pub mod integration;
+pub mod normal;
+pub mod statistics;

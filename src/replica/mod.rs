@@ -1,0 +1,7 @@
+//! Replica theory of the fixed-norm perceptron: losses, the replica-symmetric
+//! saddle point and the law P(Δ) it defines, Gardner's capacity and Cover's
+//! counting. Every formula cites its number in `theory/replica.md`.
+
+pub mod capacity;
+pub mod loss;
+pub mod saddle_point;
