@@ -502,7 +502,7 @@ fn retrieval_curve_pattern(
 ) -> f64 {
     let k = flips_for(xi.nrows(), m).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    rng.set_stream(plam::memory::retrieval::FLIP_STREAM + mu as u64);
+    rng.set_stream(plam::numerics::rng::FLIPS + mu as u64);
     let mut order: Vec<usize> = (0..xi.nrows()).collect();
     rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
     let mut x = xi.columns(mu, 1).into_owned();

@@ -592,7 +592,7 @@ fn mean_row_loss(st: &Stabilities) -> f64 {
     let mut s = 0.0;
     for col in st.delta.column_iter() {
         for (d, l) in col.iter().zip(&st.row_norms) {
-            s += plam::learning::training::softplus(-2.0 * l * d);
+            s += plam::numerics::special::softplus(-2.0 * l * d);
         }
     }
     s / st.delta.len() as f64

@@ -6,9 +6,9 @@
 //! generate it.
 
 use crate::error::{ensure, finite, Error, Result};
+use crate::numerics::rng;
 use nalgebra::DMatrix;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::RngExt;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -27,7 +27,6 @@ pub enum PatternKind {
 
 /// Stream index reserved for the labels of a single perceptron (see
 /// [`perceptron_labels`]); pattern streams are `0..P`, far below it.
-const LABEL_STREAM: u64 = 1 << 62;
 
 /// Largest supported number of entries of an N×P or N×N matrix (2 GB in f64).
 pub const MAX_ENTRIES: f64 = 2.5e8;
@@ -82,8 +81,7 @@ impl Patterns {
             .par_chunks_mut(n)
             .enumerate()
             .for_each(|(mu, col)| {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                rng.set_stream(mu as u64);
+                let mut rng = rng::stream(seed, rng::PATTERNS + mu as u64);
                 match kind {
                     PatternKind::Binary => {
                         for x in col.iter_mut() {
@@ -153,8 +151,7 @@ pub fn perceptron_labels(p: usize, seed: u64) -> Result<Vec<f64>> {
     if p == 0 {
         return Err(Error::InvalidInput("at least one pattern is needed".into()));
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(LABEL_STREAM);
+    let mut rng = rng::stream(seed, rng::LABELS);
     Ok((0..p)
         .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
         .collect())

@@ -6,7 +6,7 @@
 //! is one matrix–matrix product (GEMM through nalgebra/matrixmultiply), and
 //! asynchronous relaxations run in parallel over states with rayon. Both are
 //! deterministic given the seed (the asynchronous update order of column `b`
-//! is drawn from its own ChaCha stream [`ASYNC_STREAM`]` + b`, independent of
+//! is drawn from its own ChaCha stream [`rng::ASYNC`](crate::numerics::rng::ASYNC)` + b`, independent of
 //! thread scheduling).
 //!
 //! Ties: a spin changes only when its field has the opposite sign beyond the
@@ -17,9 +17,9 @@
 
 use crate::error::{ensure, Error, Result};
 use crate::memory::rules::check_couplings;
+use crate::numerics::rng;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -247,7 +247,7 @@ impl Network {
             .par_chunks_mut(n)
             .enumerate()
             .map(|(c, x)| {
-                let mut rng = stream_rng(seed, ASYNC_STREAM + c as u64);
+                let mut rng = rng::stream(seed, rng::ASYNC + c as u64);
                 let mut h = vec![0.0; n];
                 let mut order: Vec<usize> = (0..n).collect();
                 match relax_async_in_place(
@@ -266,19 +266,6 @@ impl Network {
             cycled: vec![false; b],
         }
     }
-}
-
-/// ChaCha stream offset of the asynchronous update orders: state `c` uses
-/// stream `ASYNC_STREAM + c` of the dynamics seed. The offsets keep every
-/// random quantity of the crate on its own stream even when the same seed
-/// is reused (patterns use streams `0..P`).
-pub const ASYNC_STREAM: u64 = 1 << 58;
-
-/// The ChaCha8 generator keyed by `seed` on stream `stream`.
-pub(crate) fn stream_rng(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
-    rng
 }
 
 /// Random-sequential relaxation of one state `x` in place, eq. (M15).

@@ -5,7 +5,7 @@
 //! `ξ^μ` with the first `k` spins of a random permutation `π_{μ,t}` flipped,
 //! so that its overlap is exactly `m_IN = 1 − 2k/N`, eq. (M17). The
 //! permutation of (μ, t) is drawn from the ChaCha stream
-//! [`FLIP_STREAM`]` + μ·trials + t` of the seed and is the same for every `k`: the flipped sets are nested, the
+//! [`rng::FLIPS`](crate::numerics::rng::FLIPS)` + μ·trials + t` of the seed and is the same for every `k`: the flipped sets are nested, the
 //! retrieval curve is measured with common random numbers, and two rules
 //! measured with the same seed see the same perturbations.
 //!
@@ -13,14 +13,12 @@
 //! batched relaxation (see [`crate::memory::dynamics`]).
 
 use crate::error::{ensure, Error, Result};
-use crate::memory::dynamics::{overlap, stream_rng, DynamicsOptions, Network};
+use crate::memory::dynamics::{overlap, DynamicsOptions, Network};
 use crate::memory::rules::{check_patterns, stabilities};
+use crate::numerics::rng;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 use serde::Serialize;
-
-/// ChaCha stream offset of the flip permutations (see the module docs).
-pub const FLIP_STREAM: u64 = 1 << 59;
 
 /// Options of the retrieval and basin measurements.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -93,7 +91,7 @@ impl<'a> Plan<'a> {
         let (n, p) = patterns.shape();
         let orders = (0..p * trials)
             .map(|c| {
-                let mut rng = stream_rng(seed, FLIP_STREAM + c as u64);
+                let mut rng = rng::stream(seed, rng::FLIPS + c as u64);
                 let mut o: Vec<u32> = (0..n as u32).collect();
                 o.shuffle(&mut rng);
                 o

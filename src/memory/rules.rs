@@ -22,7 +22,8 @@ use crate::error::{ensure, Error, Result};
 use crate::learning::training::{
     train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem,
 };
-use crate::memory::dynamics::{relax_async_in_place, stream_rng, tie_tolerances};
+use crate::memory::dynamics::{relax_async_in_place, tie_tolerances};
+use crate::numerics::rng;
 use nalgebra::{DMatrix, DVector};
 use rand::RngExt;
 use rayon::prelude::*;
@@ -497,10 +498,6 @@ pub fn symmetric_perceptron(
     })
 }
 
-/// ChaCha stream of the dreams of [`unlearning`] (initial states and update
-/// orders), distinct from the pattern streams `0..P` of the same seed.
-pub const UNLEARNING_STREAM: u64 = 1 << 57;
-
 /// Options of [`unlearning`].
 #[derive(Clone, Debug)]
 pub struct UnlearningOptions {
@@ -513,7 +510,7 @@ pub struct UnlearningOptions {
     /// reaches a fixed point; the cap only guards against bugs).
     pub max_sweeps: usize,
     /// Seed of the random initial states and update orders (stream
-    /// [`UNLEARNING_STREAM`]).
+    /// [`rng::UNLEARNING`](crate::numerics::rng::UNLEARNING)).
     pub seed: u64,
 }
 
@@ -578,7 +575,7 @@ pub fn unlearning(patterns: &DMatrix<f64>, opts: &UnlearningOptions) -> Result<T
             epochs: 0,
         });
     }
-    let mut rng = stream_rng(opts.seed, UNLEARNING_STREAM);
+    let mut rng = rng::stream(opts.seed, rng::UNLEARNING);
     let mut s = DVector::<f64>::zeros(n);
     let mut fields = DVector::<f64>::zeros(n);
     let mut order: Vec<usize> = (0..n).collect();

@@ -4,4 +4,6 @@
 
 pub mod integration;
 pub mod normal;
+pub mod rng;
+pub mod special;
 pub mod statistics;

@@ -71,7 +71,7 @@ struct SimPoint {
 fn loss_stats(x: &[f64], lambda: f64, inflate: f64) -> (f64, f64) {
     let l: Vec<f64> = x
         .iter()
-        .map(|&d| crate::replica::loss::softplus(-2.0 * lambda * d))
+        .map(|&d| crate::numerics::special::softplus(-2.0 * lambda * d))
         .collect();
     let (m, v) = super::stats::mean_var(&l);
     (m, (v / l.len() as f64).sqrt() * inflate)
