@@ -17,6 +17,7 @@ use plam::memory::rules::{
     asymmetry, hebb, max_margin, perceptron, pseudo_inverse, stabilities, symmetric_perceptron,
     unlearning, UnlearningOptions,
 };
+use plam::numerics::statistics::mean_var;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -32,15 +33,6 @@ fn sync(max_steps: usize) -> DynamicsOptions {
         max_steps,
         seed: 7,
     }
-}
-
-fn mean_var(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    (
-        m,
-        v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0),
-    )
 }
 
 /// Amit–Gutfreund–Sompolinsky T = 0 retrieval overlap m(α), eq. (M23):

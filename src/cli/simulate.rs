@@ -15,7 +15,7 @@ use plam::learning::stabilities::Stabilities;
 use plam::learning::training::{
     row_norms, train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
 };
-use plam::numerics::statistics::Histogram;
+use plam::numerics::statistics::{mean_std_population, Histogram};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -361,7 +361,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
             let seconds = start.elapsed().as_secs_f64();
             let st = Stabilities::new(&problem, &res.j)?;
             let m = st.summary()?;
-            let (lm, ls) = mean_std(&st.row_norms);
+            let (lm, ls) = mean_std_population(&st.row_norms);
             let (th, th_err) = theory_or_error(alpha, lambda);
             let (ks, w1) = compare(&st, &th)?;
             summary = Summary {
@@ -425,12 +425,12 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
             let st = Stabilities::new(&problem, &res.j)?;
             let m = st.summary()?;
             let lam: Vec<f64> = st.row_norms.iter().map(|v| args.beta * v).collect();
-            let (lm, ls) = mean_std(&lam);
+            let (lm, ls) = mean_std_population(&lam);
             let (th, th_err) = theory_or_error(alpha, lm);
             let (ks, w1) = compare(&st, &th)?;
             let mut snap_summaries = vec![];
             for s in &res.snapshots {
-                let (sl, _) = mean_std(&s.lambda);
+                let (sl, _) = mean_std_population(&s.lambda);
                 let sst = Stabilities {
                     delta: s.stabilities.clone(),
                     row_norms: s.lambda.clone(),
@@ -576,15 +576,6 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
     }
     summary.seconds = (summary.seconds * 1e3).round() / 1e3;
     Ok(summary)
-}
-
-fn mean_std(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    (
-        m,
-        (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n).sqrt(),
-    )
 }
 
 /// Mean over rows and patterns of ℓ_{λ_i}(Δ) = log(1 + e^{−2λ_iΔ}), λ_i = |J_i|.

@@ -76,7 +76,7 @@ pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
 }
 
 /// Writes a value as pretty-printed JSON.
-pub fn write_json<T: Serialize>(path: &Path, v: &T) -> Result<()> {
+pub fn write_json<T: Serialize + ?Sized>(path: &Path, v: &T) -> Result<()> {
     let mut w = create(path)?;
     serde_json::to_writer_pretty(&mut w, v)
         .map_err(|e| Error::Other(format!("writing {}: {e}", path.display())))?;

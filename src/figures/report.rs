@@ -8,7 +8,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::figures::plotting::Figure;
-use crate::{Error, Result};
+use crate::data::output;
+use crate::Result;
 
 /// How a check compares its measurement with the tolerance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -241,11 +242,9 @@ pub fn write_report(dir: &Path, header: &str, checks: &[Check]) -> Result<PathBu
 
 /// Writes a serialisable value as pretty JSON to `dir/NAME.json`.
 pub fn write_json<T: Serialize + ?Sized>(dir: &Path, name: &str, value: &T) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    output::create_dir(dir)?;
     let path = dir.join(format!("{name}.json"));
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::Other(format!("serialising {name}.json: {e}")))?;
-    std::fs::write(&path, text)?;
+    output::write_json(&path, value)?;
     Ok(path)
 }
 

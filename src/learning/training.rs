@@ -26,6 +26,7 @@
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, finite, Error, Result};
 use crate::numerics::rng;
+use crate::numerics::statistics::mean_std_population;
 use nalgebra::DMatrix;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
@@ -329,14 +330,6 @@ pub fn row_norms(j: &DMatrix<f64>) -> Vec<f64> {
         }
     }
     s.into_iter().map(f64::sqrt).collect()
-}
-
-/// Mean and (population) standard deviation of a slice.
-pub(crate) fn mean_std(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n;
-    (m, var.sqrt())
 }
 
 // ---------------------------------------------------------------------------
@@ -960,7 +953,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
                 )?;
                 let lam: Vec<f64> = st.row_norms.iter().map(|v| cfg.beta * v).collect();
                 if want_point {
-                    let (lm, ls) = mean_std(&lam);
+                    let (lm, ls) = mean_std_population(&lam);
                     let s = st.summary()?;
                     trajectory.push(TrajectoryPoint {
                         epoch,

@@ -16,6 +16,7 @@ use crate::error::{ensure, Error, Result};
 use crate::memory::dynamics::{overlap, DynamicsOptions, Network};
 use crate::memory::rules::{check_patterns, stabilities};
 use crate::numerics::rng;
+use crate::numerics::statistics::mean_sem;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
 use serde::Serialize;
@@ -145,17 +146,6 @@ impl<'a> Plan<'a> {
             })
             .collect())
     }
-}
-
-/// Mean and standard error of per-unit values.
-fn mean_sem(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    if v.len() < 2 {
-        return (mean, 0.0);
-    }
-    let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    (mean, (var / n).sqrt())
 }
 
 /// Per-pattern means of per-(pattern, trial) values (or the values

@@ -55,6 +55,84 @@ impl Moments {
     }
 }
 
+/// Mean and (unbiased) variance of a sample; NaN for fewer than two points.
+pub fn mean_var(x: &[f64]) -> (f64, f64) {
+    let n = x.len();
+    if n < 2 {
+        return (f64::NAN, f64::NAN);
+    }
+    let m = x.iter().sum::<f64>() / n as f64;
+    let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1) as f64;
+    (m, v)
+}
+
+/// Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| between the
+/// empirical CDFs of two samples (NaN if either is empty or non-finite).
+pub fn ks_two_sample(a: &[f64], b: &[f64]) -> f64 {
+    let ok = |x: &[f64]| !x.is_empty() && x.iter().all(|v| v.is_finite());
+    if !ok(a) || !ok(b) {
+        return f64::NAN;
+    }
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort_by(|x, y| x.total_cmp(y));
+    b.sort_by(|x, y| x.total_cmp(y));
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
+    while i < a.len() && j < b.len() {
+        let v = a[i].min(b[j]);
+        while i < a.len() && a[i] <= v {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= v {
+            j += 1;
+        }
+        d = d.max((i as f64 / na - j as f64 / nb).abs());
+    }
+    d
+}
+
+/// The KS distance that a sample of `n` independent draws from the
+/// theory exceeds with probability ≈ `p` (asymptotic Kolmogorov law,
+/// P(√n D > t) ≈ 2 exp(−2t²)), i.e. t = √(ln(2/p)/2) / √n.
+pub fn ks_critical(n: f64, p: f64) -> f64 {
+    ((2.0 / p).ln() / 2.0).sqrt() / n.sqrt()
+}
+
+/// Wilson score interval of a binomial proportion k/n at z standard
+/// deviations.
+pub fn wilson(k: usize, n: usize, z: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let n = n as f64;
+    let p = k as f64 / n;
+    let d = 1.0 + z * z / n;
+    let c = (p + z * z / (2.0 * n)) / d;
+    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
+    ((c - h).max(0.0), (c + h).min(1.0))
+}
+
+/// Mean and standard error of the mean, sqrt(var/n) with the unbiased
+/// variance of [`mean_var`]; the error is 0 for a single value.
+pub fn mean_sem(x: &[f64]) -> (f64, f64) {
+    if x.len() < 2 {
+        return (x.iter().sum::<f64>() / x.len() as f64, 0.0);
+    }
+    let (m, v) = mean_var(x);
+    (m, (v / x.len() as f64).sqrt())
+}
+
+/// Mean and population standard deviation (denominator n) of a sample, for
+/// describing a set of values that is the whole population (e.g. the row
+/// norms of one coupling matrix).
+pub fn mean_std_population(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n;
+    (m, var.sqrt())
+}
+
 fn check_sample(x: &[f64]) -> Result<()> {
     ensure(!x.is_empty(), || "the sample is empty".into())?;
     ensure(x.iter().all(|v| v.is_finite()), || {
@@ -355,5 +433,16 @@ mod tests {
         assert!(Histogram::new(&[], 0.0, 1.0, 2).is_err());
         assert!(Moments::of(&[1.0, f64::NAN]).is_err());
         assert!(ks_distance(&[], normal::cdf).is_err());
+    }
+
+    #[test]
+    fn mean_var_and_wilson() {
+        let (m, v) = mean_var(&[1.0, 2.0, 3.0]);
+        assert!((m - 2.0).abs() < 1e-15 && (v - 1.0).abs() < 1e-15);
+        let (lo, hi) = wilson(50, 100, 2.0);
+        assert!(lo < 0.5 && hi > 0.5 && lo > 0.39 && hi < 0.61);
+        // ks_critical(n, p) solves 2 exp(−2 n t²) = p.
+        let t = ks_critical(400.0, 0.01);
+        assert!((2.0 * (-2.0 * 400.0 * t * t).exp() - 0.01).abs() < 1e-12);
     }
 }

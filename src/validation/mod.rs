@@ -165,55 +165,13 @@ pub fn binary_main(name: &str) -> ExitCode {
 
 /// Small statistics shared by the claims.
 pub mod stats {
-    /// Mean and (unbiased) variance of a sample; NaN for fewer than two points.
-    pub fn mean_var(x: &[f64]) -> (f64, f64) {
-        let n = x.len();
-        if n < 2 {
-            return (f64::NAN, f64::NAN);
-        }
-        let m = x.iter().sum::<f64>() / n as f64;
-        let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1) as f64;
-        (m, v)
-    }
+    pub use crate::numerics::statistics::{ks_critical, ks_two_sample, mean_var, wilson};
 
     /// Kolmogorov–Smirnov distance sup |F_n − F| between the empirical CDF of
     /// `x` and the CDF `cdf` ([`crate::numerics::statistics::ks_distance`]; NaN for an
     /// empty or non-finite sample, which then fails its check).
     pub fn ks_distance(x: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
         crate::numerics::statistics::ks_distance(x, cdf).unwrap_or(f64::NAN)
-    }
-
-    /// Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| between the
-    /// empirical CDFs of two samples (NaN if either is empty or non-finite).
-    pub fn ks_two_sample(a: &[f64], b: &[f64]) -> f64 {
-        let ok = |x: &[f64]| !x.is_empty() && x.iter().all(|v| v.is_finite());
-        if !ok(a) || !ok(b) {
-            return f64::NAN;
-        }
-        let mut a = a.to_vec();
-        let mut b = b.to_vec();
-        a.sort_by(|x, y| x.total_cmp(y));
-        b.sort_by(|x, y| x.total_cmp(y));
-        let (na, nb) = (a.len() as f64, b.len() as f64);
-        let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
-        while i < a.len() && j < b.len() {
-            let v = a[i].min(b[j]);
-            while i < a.len() && a[i] <= v {
-                i += 1;
-            }
-            while j < b.len() && b[j] <= v {
-                j += 1;
-            }
-            d = d.max((i as f64 / na - j as f64 / nb).abs());
-        }
-        d
-    }
-
-    /// The KS distance that a sample of `n` independent draws from the
-    /// theory exceeds with probability ≈ `p` (asymptotic Kolmogorov law,
-    /// P(√n D > t) ≈ 2 exp(−2t²)), i.e. t = √(ln(2/p)/2) / √n.
-    pub fn ks_critical(n: f64, p: f64) -> f64 {
-        ((2.0 / p).ln() / 2.0).sqrt() / n.sqrt()
     }
 
     /// Tolerance (V5) for a finite-N moment x measured at N_S = N_L/2 and
@@ -223,20 +181,6 @@ pub mod stats {
     /// 1/N (then the remainder beyond N_L is at most the change from N_L/2).
     pub fn finite_size_tolerance(x_small: f64, x_large: f64, se_large: f64) -> f64 {
         4.0 * se_large + (x_small - x_large).abs()
-    }
-
-    /// Wilson score interval of a binomial proportion k/n at z standard
-    /// deviations.
-    pub fn wilson(k: usize, n: usize, z: f64) -> (f64, f64) {
-        if n == 0 {
-            return (0.0, 1.0);
-        }
-        let n = n as f64;
-        let p = k as f64 / n;
-        let d = 1.0 + z * z / n;
-        let c = (p + z * z / (2.0 * n)) / d;
-        let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / d;
-        ((c - h).max(0.0), (c + h).min(1.0))
     }
 
     #[cfg(test)]
@@ -260,17 +204,6 @@ pub mod stats {
             // {0,1,2,3} against {2,3}: at v = 1, F_a = 1/2, F_b = 0.
             assert!((ks_two_sample(&a, &[2.0, 3.0]) - 0.5).abs() < 1e-15);
             assert!(ks_two_sample(&a, &[]).is_nan());
-        }
-
-        #[test]
-        fn mean_var_and_wilson() {
-            let (m, v) = mean_var(&[1.0, 2.0, 3.0]);
-            assert!((m - 2.0).abs() < 1e-15 && (v - 1.0).abs() < 1e-15);
-            let (lo, hi) = wilson(50, 100, 2.0);
-            assert!(lo < 0.5 && hi > 0.5 && lo > 0.39 && hi < 0.61);
-            // ks_critical(n, p) solves 2 exp(−2 n t²) = p.
-            let t = ks_critical(400.0, 0.01);
-            assert!((2.0 * (-2.0 * 400.0 * t * t).exp() - 0.01).abs() < 1e-12);
         }
     }
 }
