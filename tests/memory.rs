@@ -11,11 +11,12 @@ use common::run_plam;
 
 use nalgebra::DMatrix;
 use plam::error::Error;
+use plam::memory::couplings::{asymmetry, stabilities};
 use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
 use plam::memory::retrieval::{basin_sizes, flips_for, retrieval_curve, storage, RetrievalOptions};
 use plam::memory::rules::{
-    asymmetry, hebb, max_margin, perceptron, pseudo_inverse, stabilities, symmetric_perceptron,
-    unlearning, UnlearningOptions,
+    hebb, max_margin, perceptron, pseudo_inverse, symmetric_perceptron, unlearning,
+    UnlearningOptions,
 };
 use plam::numerics::statistics::mean_var;
 use rand::{RngExt, SeedableRng};

@@ -5,9 +5,10 @@ mod common;
 use common::run_plam;
 use nalgebra::DMatrix;
 use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
+use plam::learning::couplings::row_norms;
 use plam::learning::stabilities::Stabilities;
 use plam::learning::training::{
-    row_norms, train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
+    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
 };
 use plam::Error;
 use rand::SeedableRng;

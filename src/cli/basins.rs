@@ -328,10 +328,10 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
             (j, desc, steps)
         }
     };
-    let asymmetry = rules::asymmetry(&j)?;
+    let asymmetry = plam::memory::couplings::asymmetry(&j)?;
     let lambda_eff = (a.rule == Rule::Pl).then(|| {
         a.lambda.unwrap_or_else(|| {
-            let r = rules::row_norms(&j);
+            let r = plam::learning::couplings::row_norms(&j);
             a.beta * r.iter().sum::<f64>() / r.len() as f64
         })
     });

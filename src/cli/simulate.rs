@@ -11,9 +11,10 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use plam::data::output;
 use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
+use plam::learning::couplings::row_norms;
 use plam::learning::stabilities::Stabilities;
 use plam::learning::training::{
-    row_norms, train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
+    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
 };
 use plam::numerics::statistics::{mean_std_population, Histogram};
 use serde::Serialize;

@@ -2,7 +2,8 @@
 //! their comparison with a theoretical law.
 
 use crate::error::{ensure, Result};
-use crate::learning::training::{row_norms, Problem};
+use crate::learning::couplings::row_norms;
+use crate::learning::training::Problem;
 use crate::numerics::statistics::{ks_sorted, sorted, w1_sorted, Moments};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};

@@ -25,6 +25,7 @@
 
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, finite, Error, Result};
+use crate::learning::couplings::{row_norms, zero_diagonal};
 use crate::numerics::rng;
 use crate::numerics::statistics::mean_std_population;
 use nalgebra::DMatrix;
@@ -208,9 +209,7 @@ impl Problem {
     /// Zeroes the diagonal of a network's couplings.
     fn constrain(&self, m: &mut DMatrix<f64>) {
         if self.masked() {
-            for i in 0..self.n() {
-                m[(i, i)] = 0.0;
-            }
+            zero_diagonal(m);
         }
     }
 }
@@ -319,17 +318,6 @@ impl Workspace {
         self.g.gemm(1.0, &self.r, &p.xt, 0.0);
         p.constrain(&mut self.g);
     }
-}
-
-/// Euclidean norms of the rows of `j`, summed in a fixed order.
-pub fn row_norms(j: &DMatrix<f64>) -> Vec<f64> {
-    let mut s = vec![0.0; j.nrows()];
-    for col in j.column_iter() {
-        for (si, v) in s.iter_mut().zip(col.iter()) {
-            *si += v * v;
-        }
-    }
-    s.into_iter().map(f64::sqrt).collect()
 }
 
 // ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@
 //! independent of summation order.
 
 use crate::error::{ensure, Error, Result};
-use crate::memory::rules::check_couplings;
+use crate::memory::couplings::check_couplings;
 use crate::numerics::rng;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;

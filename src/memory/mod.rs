@@ -1,6 +1,7 @@
 //! Associative memory: learning rules, zero-temperature dynamics, retrieval
 //! and basins of attraction, and exact separability (feasibility).
 
+pub mod couplings;
 pub mod dynamics;
 pub mod feasibility;
 pub mod retrieval;

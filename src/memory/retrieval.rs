@@ -13,8 +13,8 @@
 //! batched relaxation (see [`crate::memory::dynamics`]).
 
 use crate::error::{ensure, Error, Result};
+use crate::memory::couplings::{check_patterns, stabilities};
 use crate::memory::dynamics::{overlap, DynamicsOptions, Network};
-use crate::memory::rules::{check_patterns, stabilities};
 use crate::numerics::rng;
 use crate::numerics::statistics::mean_sem;
 use nalgebra::DMatrix;

@@ -15,121 +15,21 @@
 //! * [`pseudo_likelihood`] — the pseudo-likelihood rule, eq. (M1), delegated to
 //!   the simulation engine ([`crate::learning::training`]).
 //!
-//! The stabilities `Δ_i^μ` of eq. (M2) are computed by [`stabilities`].
+//! The stabilities `Δ_i^μ` of eq. (M2) are computed by
+//! [`stabilities`](crate::memory::couplings::stabilities).
 
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, Error, Result};
+use crate::learning::couplings::{row_norms, zero_diagonal};
 use crate::learning::training::{
     train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem,
 };
+use crate::memory::couplings::{check_patterns, stabilities};
 use crate::memory::dynamics::{relax_async_in_place, tie_tolerances};
 use crate::numerics::rng;
 use nalgebra::{DMatrix, DVector};
 use rand::RngExt;
 use rayon::prelude::*;
-
-/// Checks that `patterns` is an N×P matrix of ±1 entries with N ≥ 2 and P ≥ 1.
-pub fn check_patterns(patterns: &DMatrix<f64>) -> Result<()> {
-    let (n, p) = patterns.shape();
-    ensure(n >= 2, || {
-        format!("patterns need N >= 2 neurons, got N = {n}")
-    })?;
-    ensure(p >= 1, || {
-        "patterns need at least one pattern (P >= 1)".into()
-    })?;
-    if let Some((k, v)) = patterns
-        .iter()
-        .enumerate()
-        .find(|(_, &v)| v != 1.0 && v != -1.0)
-    {
-        return Err(Error::InvalidInput(format!(
-            "pattern entries must be +1 or -1, found {v} at neuron {}, pattern {}",
-            k % n,
-            k / n
-        )));
-    }
-    Ok(())
-}
-
-/// Checks that `j` is a square matrix of finite numbers with zero diagonal.
-pub fn check_couplings(j: &DMatrix<f64>) -> Result<()> {
-    let (r, c) = j.shape();
-    ensure(r == c && r >= 2, || {
-        format!("couplings must be a square N×N matrix with N >= 2, got {r}×{c}")
-    })?;
-    ensure(j.iter().all(|v| v.is_finite()), || {
-        "couplings contain a non-finite entry".into()
-    })?;
-    ensure((0..r).all(|i| j[(i, i)] == 0.0), || {
-        "couplings must have a zero diagonal".into()
-    })?;
-    Ok(())
-}
-
-fn zero_diagonal(j: &mut DMatrix<f64>) {
-    for i in 0..j.nrows() {
-        j[(i, i)] = 0.0;
-    }
-}
-
-/// Euclidean norms of the rows of `j`, `|J_i|`.
-pub fn row_norms(j: &DMatrix<f64>) -> Vec<f64> {
-    let n = j.nrows();
-    let mut s = vec![0.0; n];
-    for col in j.column_iter() {
-        for (acc, v) in s.iter_mut().zip(col.iter()) {
-            *acc += v * v;
-        }
-    }
-    s.into_iter().map(f64::sqrt).collect()
-}
-
-/// Stabilities `Δ_i^μ = ξ_i^μ Σ_{j≠i} J_ij ξ_j^μ / |J_i|`, eq. (M2), as an
-/// N×P matrix. Fails if a row of `J` vanishes (its stability is undefined).
-pub fn stabilities(j: &DMatrix<f64>, patterns: &DMatrix<f64>) -> Result<DMatrix<f64>> {
-    check_couplings(j)?;
-    check_patterns(patterns)?;
-    ensure(j.nrows() == patterns.nrows(), || {
-        format!(
-            "couplings are {}×{} but patterns have N = {}",
-            j.nrows(),
-            j.ncols(),
-            patterns.nrows()
-        )
-    })?;
-    let norms = row_norms(j);
-    if let Some(i) = norms.iter().position(|&r| r == 0.0) {
-        return Err(Error::InvalidInput(format!(
-            "row {i} of the couplings is zero: its stabilities are undefined"
-        )));
-    }
-    let mut h = j * patterns;
-    for (mu, mut col) in h.column_iter_mut().enumerate() {
-        for (i, v) in col.iter_mut().enumerate() {
-            *v *= patterns[(i, mu)] / norms[i];
-        }
-    }
-    Ok(h)
-}
-
-/// Asymmetry `‖J − Jᵀ‖_F / ‖J + Jᵀ‖_F`, eq. (M16): 0 for symmetric and 1 for
-/// antisymmetric couplings.
-pub fn asymmetry(j: &DMatrix<f64>) -> Result<f64> {
-    check_couplings(j)?;
-    let (mut minus, mut plus) = (0.0, 0.0);
-    let n = j.nrows();
-    for a in 0..n {
-        for b in 0..n {
-            let (x, y) = (j[(a, b)], j[(b, a)]);
-            minus += (x - y) * (x - y);
-            plus += (x + y) * (x + y);
-        }
-    }
-    ensure(plus > 0.0, || {
-        "asymmetry is undefined for zero or antisymmetric couplings".into()
-    })?;
-    Ok((minus / plus).sqrt())
-}
 
 /// Hebb's rule `J_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ`, `J_ii = 0`, eq. (M3).
 pub fn hebb(patterns: &DMatrix<f64>) -> Result<DMatrix<f64>> {

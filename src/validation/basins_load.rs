@@ -66,7 +66,7 @@ fn point(
         coupling,
         &PlTraining::GradientDescent(GdConfig::paper(epochs)),
     )?;
-    let asymmetry = rules::asymmetry(&j)?;
+    let asymmetry = crate::memory::couplings::asymmetry(&j)?;
     let net = Network::new(j)?;
     let st = storage(&net, &xi)?;
     let opts = RetrievalOptions {

@@ -69,7 +69,7 @@ fn measure(
     train_seconds: f64,
 ) -> Result<RuleResult> {
     let clock = Stopwatch::start();
-    let asymmetry = rules::asymmetry(&j)?;
+    let asymmetry = crate::memory::couplings::asymmetry(&j)?;
     let net = Network::new(j)?;
     let st = storage(&net, xi)?;
     let curve = retrieval_curve(&net, xi, m_grid, opts)?;
