@@ -14,16 +14,22 @@ pub enum Error {
     /// An iterative solver stopped before reaching its tolerance.
     #[error("{what} did not converge after {iterations} iterations (residual {residual:.3e}, tolerance {tolerance:.1e})")]
     NoConvergence {
+        /// The solver or iteration that stopped.
         what: String,
+        /// Iterations done before stopping.
         iterations: usize,
+        /// The residual reached at the returned point.
         residual: f64,
+        /// The residual the solver was asked to reach.
         tolerance: f64,
     },
     /// A simulation diverged (NaN or infinite values appeared).
     #[error("diverged: {0}")]
     Diverged(String),
+    /// Reading or writing a file failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// Any other failure, with its message.
     #[error("{0}")]
     Other(String),
 }

@@ -5,6 +5,8 @@
 //! [`numerics`] → [`replica`] → [`data`] → [`learning`] → [`memory`] →
 //! [`figures`] → [`validation`]. Every formula cites its equation in `theory/`.
 
+#![warn(missing_docs)]
+
 pub mod data;
 pub mod error;
 pub mod figures;
