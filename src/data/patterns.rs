@@ -25,9 +25,6 @@ pub enum PatternKind {
     Gaussian,
 }
 
-/// Stream index reserved for the labels of a single perceptron (see
-/// [`perceptron_labels`]); pattern streams are `0..P`, far below it.
-
 /// Largest supported number of entries of an N×P or N×N matrix (2 GB in f64).
 pub const MAX_ENTRIES: f64 = 2.5e8;
 
