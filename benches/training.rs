@@ -11,9 +11,7 @@ use divan::counter::ItemsCount;
 use divan::Bencher;
 use nalgebra::DMatrix;
 use plam::data::patterns::{PatternKind, Patterns};
-use plam::learning::training::{
-    train_fixed_norm, Coupling, FixedNormConfig, GradientDescent, Problem,
-};
+use plam::learning::{train_fixed_norm, Coupling, FixedNormConfig, GradientDescent, Problem};
 
 const N: usize = 1000;
 const ALPHA: f64 = 1.0;

@@ -614,7 +614,7 @@ fn adatron_agrees_with_the_interior_point_max_margin() {
 
 #[test]
 fn pseudo_likelihood_adapter_returns_valid_couplings() {
-    use plam::learning::training::{Coupling, GdConfig};
+    use plam::learning::{Coupling, GdConfig};
     use plam::memory::rules::{pseudo_likelihood, PlTraining};
     let (n, p) = (60, 24);
     let xi = patterns(n, p, 141);

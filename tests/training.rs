@@ -4,10 +4,11 @@
 mod common;
 use common::run_plam;
 use nalgebra::DMatrix;
+use plam::compare::stabilities::w1_to_max_margin;
 use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
 use plam::learning::couplings::row_norms;
 use plam::learning::stabilities::Stabilities;
-use plam::learning::training::{
+use plam::learning::{
     train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
 };
 use plam::Error;
@@ -462,7 +463,7 @@ fn gradient_descent_norm_grows_like_log_t() {
             delta: s.stabilities.clone(),
             row_norms: s.lambda.clone(),
         };
-        let (w, k) = st.w1_to_max_margin(alpha).unwrap();
+        let (w, k) = w1_to_max_margin(&st, alpha).unwrap();
         assert!(
             w < last,
             "W1 to the max-margin law must decrease: {w} after {last}"

@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use clap::ValueEnum;
 use nalgebra::DMatrix;
 use plam::data::patterns::{PatternKind, Patterns};
-use plam::learning::training::{Coupling, FixedNormConfig, GdConfig};
+use plam::learning::{Coupling, FixedNormConfig, GdConfig};
 use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
 use plam::memory::retrieval::{
     basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,

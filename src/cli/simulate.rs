@@ -9,11 +9,12 @@
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
+use plam::compare::stabilities::w1_to_max_margin;
 use plam::data::output;
 use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
 use plam::learning::couplings::row_norms;
 use plam::learning::stabilities::Stabilities;
-use plam::learning::training::{
+use plam::learning::{
     train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
 };
 use plam::numerics::statistics::{mean_std_population, Histogram};
@@ -32,6 +33,50 @@ pub enum Mode {
     Gd,
 }
 
+/// Coupling structure on the command line (converts into [`Coupling`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CouplingArg {
+    /// N×N couplings, zero diagonal; row i is an independent perceptron with input
+    /// ξ_{\i} and label ξ_i.
+    Asymmetric,
+    /// N×N couplings with J_ij = J_ji exactly and zero diagonal.
+    Symmetric,
+    /// A single perceptron: one row of N weights, inputs ξ^μ, random labels y^μ.
+    Perceptron,
+}
+
+impl From<CouplingArg> for Coupling {
+    fn from(c: CouplingArg) -> Self {
+        match c {
+            CouplingArg::Asymmetric => Coupling::Asymmetric,
+            CouplingArg::Symmetric => Coupling::Symmetric,
+            CouplingArg::Perceptron => Coupling::Perceptron,
+        }
+    }
+}
+
+/// Initial couplings on the command line (converts into [`Init`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitArg {
+    /// J = 0.
+    Zero,
+    /// The Hebb rule, eq. (T11) (the paper's protocol).
+    Hebb,
+    /// Independent Gaussian entries of standard deviation `init_scale/√N`
+    /// (symmetrised for symmetric couplings), zero diagonal.
+    Random,
+}
+
+impl From<InitArg> for Init {
+    fn from(i: InitArg) -> Self {
+        match i {
+            InitArg::Zero => Init::Zero,
+            InitArg::Hebb => Init::Hebb,
+            InitArg::Random => Init::Random,
+        }
+    }
+}
+
 /// Arguments of `plam simulate`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SimulateArgs {
@@ -48,8 +93,8 @@ pub struct SimulateArgs {
     #[arg(long, value_enum, default_value_t = Mode::FixedNorm)]
     pub mode: Mode,
     /// Coupling structure.
-    #[arg(long, value_enum, default_value_t = Coupling::Asymmetric)]
-    pub coupling: Coupling,
+    #[arg(long, value_enum, default_value_t = CouplingArg::Asymmetric)]
+    pub coupling: CouplingArg,
     /// Pattern distribution.
     #[arg(long, value_enum, default_value_t = PatternKind::Binary)]
     pub patterns: PatternKind,
@@ -75,8 +120,8 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 1.0)]
     pub beta: f64,
     /// Gradient descent: initial couplings (the paper's protocol uses hebb).
-    #[arg(long, value_enum, default_value_t = Init::Zero)]
-    pub init: Init,
+    #[arg(long, value_enum, default_value_t = InitArg::Zero)]
+    pub init: InitArg,
     /// Gradient descent: scale of the random initialisation.
     #[arg(long, default_value_t = 0.01)]
     pub init_scale: f64,
@@ -324,7 +369,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
         (_, l) => l,
     };
     let pats = Patterns::generate(args.n, args.alpha, args.patterns, args.seed)?;
-    let problem = match args.coupling {
+    let problem = match Coupling::from(args.coupling) {
         Coupling::Perceptron => {
             let labels = perceptron_labels(pats.p(), args.seed)?;
             Problem::perceptron(&pats, &labels)?
@@ -372,7 +417,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 alpha_requested: args.alpha,
                 lambda,
                 mode: args.mode,
-                coupling: args.coupling,
+                coupling: args.coupling.into(),
                 patterns: args.patterns,
                 seed: args.seed,
                 eps: m.eps,
@@ -405,7 +450,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
         Mode::Gd => {
             let mut cfg = GdConfig::new(args.lr, args.epochs);
             cfg.beta = args.beta;
-            cfg.init = args.init;
+            cfg.init = args.init.into();
             cfg.init_scale = args.init_scale;
             cfg.seed = args.seed;
             cfg.points_per_decade = args.points_per_decade;
@@ -441,7 +486,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 let (sks, sw1) = compare(&sst, &sth)?;
                 let margin_mean = sst.mean_margin();
                 let (w1_max_margin, kappa_max) = if alpha < 2.0 {
-                    let (w, k) = sst.w1_to_max_margin(alpha)?;
+                    let (w, k) = w1_to_max_margin(&sst, alpha)?;
                     (Some(w), Some(k))
                 } else {
                     (None, None)
@@ -469,7 +514,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 alpha_requested: args.alpha,
                 lambda: lm,
                 mode: args.mode,
-                coupling: args.coupling,
+                coupling: args.coupling.into(),
                 patterns: args.patterns,
                 seed: args.seed,
                 eps: m.eps,
@@ -492,7 +537,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 beta: Some(args.beta),
                 lr: Some(args.lr),
                 epochs: Some(args.epochs),
-                init: Some(args.init),
+                init: Some(args.init.into()),
                 snapshots: snap_summaries,
                 seconds,
             };
@@ -554,7 +599,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 alpha: args.alpha,
                 lambda: args.lambda,
                 mode: args.mode,
-                coupling: args.coupling,
+                coupling: args.coupling.into(),
                 patterns: args.patterns,
                 seed: args.seed,
                 tol: args.tol,
@@ -563,7 +608,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
                 lr: args.lr,
                 epochs: args.epochs,
                 beta: args.beta,
-                init: args.init,
+                init: args.init.into(),
                 init_scale: args.init_scale,
                 points_per_decade: args.points_per_decade,
                 snapshots: args.snapshots.clone(),

@@ -21,3 +21,56 @@ pub fn zero_diagonal(j: &mut DMatrix<f64>) {
         j[(i, i)] = 0.0;
     }
 }
+
+/// Replaces G by G + Gᵀ (exactly symmetric: both entries are the same sum).
+/// Works on 64×64 tiles so that the transposed accesses stay in cache.
+pub(crate) fn symmetrize_sum(g: &mut DMatrix<f64>) {
+    const B: usize = 64;
+    let n = g.nrows();
+    debug_assert_eq!(n, g.ncols());
+    for cb in (0..n).step_by(B) {
+        for rb in (0..=cb).step_by(B) {
+            for c in cb..(cb + B).min(n) {
+                for r in rb..(rb + B).min(c) {
+                    let s = g[(r, c)] + g[(c, r)];
+                    g[(r, c)] = s;
+                    g[(c, r)] = s;
+                }
+            }
+        }
+    }
+}
+
+/// y ← y + a·x (element-wise, same shapes).
+pub(crate) fn axpy(y: &mut DMatrix<f64>, a: f64, x: &DMatrix<f64>) {
+    debug_assert_eq!(y.shape(), x.shape());
+    for (yi, xi) in y.as_mut_slice().iter_mut().zip(x.as_slice()) {
+        *yi += a * xi;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symmetrize_matches_definition() {
+        for n in [1, 5, 64, 65, 150] {
+            let g = DMatrix::from_fn(n, n, |i, j| {
+                ((i * 31 + j * 17) % 23) as f64 - 11.5 + 0.1 * i as f64
+            });
+            let mut s = g.clone();
+            symmetrize_sum(&mut s);
+            for i in 0..n {
+                for j in 0..n {
+                    let want = if i == j {
+                        g[(i, i)]
+                    } else {
+                        g[(i, j)] + g[(j, i)]
+                    };
+                    assert_eq!(s[(i, j)], want, "n {n} ({i},{j})");
+                }
+            }
+        }
+    }
+}

@@ -1,7 +1,33 @@
-//! Learning: the pseudo-likelihood training problem, fixed-norm and
-//! gradient-descent training, and the stabilities of trained couplings. This
-//! layer never imports the replica theory it is checked against.
+//! Learning: training of pseudo-likelihood networks and perceptrons
+//! (theory/training.md) and the stabilities of the trained couplings. This layer
+//! never imports the replica theory it is checked against; the comparisons live
+//! in `compare`, above both.
+//!
+//! - [`problem`]: the training problem, its fields, loss and gradient (eqs. (T1)–(T5));
+//! - [`fixed_norm`]: [`train_fixed_norm`], Riemannian L-BFGS on the product of
+//!   spheres |J_i| = λ (asymmetric networks, perceptrons) or on the sphere
+//!   ‖J‖_F = λ√N in the space of symmetric zero-diagonal matrices (symmetric
+//!   networks), eqs. (T6)–(T9), on the constraint set of `sphere`;
+//! - [`gradient_descent`]: [`train_gd`], plain full-batch gradient descent with
+//!   learning rate η from a zero, Hebbian or small random start (eq. (T10)),
+//!   recorded at log-spaced epochs by [`trajectory`] (eq. (T12));
+//! - [`stabilities`]: Δ_i^μ (eq. (T2)) and their distances to a given law;
+//! - [`couplings`]: elementary operations on coupling matrices.
+//!
+//! Results never depend on the number of threads: the matrix products split only
+//! the output among threads (each entry is accumulated in the same order), the
+//! element-wise passes run over columns and partial sums are added in column order.
 
 pub mod couplings;
+pub mod fixed_norm;
+pub mod gradient_descent;
+pub mod problem;
+mod sphere;
 pub mod stabilities;
-pub mod training;
+pub mod trajectory;
+
+pub use fixed_norm::{train_fixed_norm, FixedNormConfig, FixedNormObserver, FixedNormResult};
+pub use gradient_descent::{train_gd, GdConfig, GdObserver, GdResult, GradientDescent, Init};
+pub use problem::{Coupling, Problem};
+pub use stabilities::{Comparison, Stabilities};
+pub use trajectory::{log_epochs, Snapshot, TrajectoryPoint};

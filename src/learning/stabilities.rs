@@ -1,9 +1,10 @@
 //! Stabilities Δ_i^μ = y_i^μ h_i^μ / |J_i| of trained couplings (eq. (T2)) and
-//! their comparison with a theoretical law.
+//! their distances to a law given by its CDF (eqs. (T13), (T14)). The laws of
+//! the replica theory are compared in `src/compare/stabilities.rs`, a layer above.
 
 use crate::error::{ensure, Result};
 use crate::learning::couplings::row_norms;
-use crate::learning::training::Problem;
+use crate::learning::problem::Problem;
 use crate::numerics::statistics::{ks_sorted, sorted, w1_sorted, Moments};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -79,37 +80,10 @@ impl Stabilities {
         })
     }
 
-    /// Compares the stabilities with the replica P(Δ) of the pseudo-likelihood
-    /// loss at (α, λ) (`saddle_point::solve_pl`), returning the distances and the
-    /// solution (for its ε, mean, variance, loss).
-    pub fn compare_with_replica(
-        &self,
-        alpha: f64,
-        lambda: f64,
-    ) -> Result<(Comparison, crate::replica::saddle_point::Solution)> {
-        let sol = crate::replica::saddle_point::solve_pl(alpha, lambda)?;
-        let c = self.compare(|x| sol.cdf(x))?;
-        Ok((c, sol))
-    }
-
     /// Mean over rows of the smallest stability of each row (the row margins).
     pub fn mean_margin(&self) -> f64 {
         let r = self.delta.nrows();
         (0..r).map(|i| self.delta.row(i).min()).sum::<f64>() / r as f64
-    }
-
-    /// W1 distance to Gardner's maximal-margin law at load α < 2,
-    /// Φ(κ*)δ(Δ − κ*) + θ(Δ − κ*)φ(Δ) (the λ → ∞ limit), and κ*(α).
-    pub fn w1_to_max_margin(&self, alpha: f64) -> Result<(f64, f64)> {
-        let k = crate::replica::capacity::max_margin(alpha)?;
-        let w = crate::numerics::statistics::wasserstein1(self.values(), |x| {
-            if x < k {
-                0.0
-            } else {
-                crate::numerics::normal::cdf(x)
-            }
-        })?;
-        Ok((w, k))
     }
 }
 
@@ -126,7 +100,7 @@ pub struct Comparison {
 mod tests {
     use super::*;
     use crate::data::patterns::{PatternKind, Patterns};
-    use crate::learning::training::Coupling;
+    use crate::learning::problem::Coupling;
 
     #[test]
     fn definition_and_errors() {

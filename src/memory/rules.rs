@@ -13,7 +13,7 @@
 //! * [`unlearning`] — Hebbian unlearning ("dreaming") with the stopping rule of
 //!   Benedetti et al. 2022, eqs. (M11)–(M12);
 //! * [`pseudo_likelihood`] — the pseudo-likelihood rule, eq. (M1), delegated to
-//!   the simulation engine ([`crate::learning::training`]).
+//!   the simulation engine ([`crate::learning`]).
 //!
 //! The stabilities `Δ_i^μ` of eq. (M2) are computed by
 //! [`stabilities`](crate::memory::couplings::stabilities).
@@ -21,9 +21,7 @@
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, Error, Result};
 use crate::learning::couplings::{row_norms, zero_diagonal};
-use crate::learning::training::{
-    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem,
-};
+use crate::learning::{train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem};
 use crate::memory::couplings::{check_patterns, stabilities};
 use crate::memory::dynamics::{relax_async_in_place, tie_tolerances};
 use crate::numerics::rng;
@@ -538,7 +536,7 @@ pub fn unlearning(patterns: &DMatrix<f64>, opts: &UnlearningOptions) -> Result<T
     })
 }
 
-/// How the pseudo-likelihood couplings are trained (see [`crate::learning::training`]).
+/// How the pseudo-likelihood couplings are trained (see [`crate::learning`]).
 #[derive(Clone, Debug)]
 pub enum PlTraining {
     /// Unbounded norm: full-batch gradient descent; [`GdConfig::paper`] is the
@@ -549,8 +547,8 @@ pub enum PlTraining {
 }
 
 /// Pseudo-likelihood couplings, eq. (M1), asymmetric or symmetric, trained by
-/// the simulation engine ([`crate::learning::training::train_gd`] or
-/// [`crate::learning::training::train_fixed_norm`]); this is a thin adapter that
+/// the simulation engine ([`crate::learning::train_gd`] or
+/// [`crate::learning::train_fixed_norm`]); this is a thin adapter that
 /// checks the result is a valid coupling matrix for the dynamics.
 pub fn pseudo_likelihood(
     patterns: &DMatrix<f64>,

@@ -18,7 +18,7 @@ use super::Size;
 use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
-use crate::learning::training::{Coupling, GdConfig};
+use crate::learning::{Coupling, GdConfig};
 use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
 use crate::memory::retrieval::{
     basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,

@@ -267,7 +267,7 @@ fn training_agreement(
 ) -> Result<TrainingAgreement> {
     use crate::data::patterns::Patterns;
     use crate::learning::stabilities::Stabilities;
-    use crate::learning::training::{train_gd, Coupling, GdConfig, Problem};
+    use crate::learning::{train_gd, Coupling, GdConfig, Problem};
     let p = ((alpha * n as f64).round() as usize).max(1);
     let mut out = TrainingAgreement {
         n,

@@ -3,7 +3,7 @@
 //! α ∈ {0.4, 1.5, 3} and λ ∈ {0.2, 0.8, 1.6, 6.4}.
 //!
 //! For each (α, λ) asymmetric networks are trained (Riemannian L-BFGS,
-//! [`crate::learning::training::train_fixed_norm`]) at two sizes N_S = N_L/2 and N_L,
+//! [`crate::learning::train_fixed_norm`]) at two sizes N_S = N_L/2 and N_L,
 //! several seeds each. Checks (theory/validation.md):
 //! - (V4) Kolmogorov–Smirnov distance at N_L below the sampling critical value
 //!   plus the finite-size part measured between N_S and N_L (N^{-1/2} law);
@@ -19,7 +19,7 @@ use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
 use crate::learning::stabilities::Stabilities;
-use crate::learning::training::{train_fixed_norm, Coupling, FixedNormConfig, Problem};
+use crate::learning::{train_fixed_norm, Coupling, FixedNormConfig, Problem};
 use crate::numerics::normal;
 use crate::numerics::statistics::{Histogram, Moments};
 use crate::replica::capacity::max_margin;

@@ -22,7 +22,7 @@ use super::{stats, Size};
 use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
-use crate::learning::training::{train_gd, Coupling, GdConfig, Problem, TrajectoryPoint};
+use crate::learning::{train_gd, Coupling, GdConfig, Problem, TrajectoryPoint};
 use crate::numerics::statistics::Histogram;
 use crate::replica::capacity::max_margin;
 use crate::replica::saddle_point::solve_pl;
@@ -76,7 +76,7 @@ fn train(
     alpha: f64,
     epochs: usize,
     snaps: &[usize],
-) -> Result<(u64, crate::learning::training::GdResult, Problem)> {
+) -> Result<(u64, crate::learning::GdResult, Problem)> {
     let seed = SEED + n as u64;
     let pats = Patterns::generate(n, alpha, PatternKind::Binary, seed)?;
     let problem = Problem::network(&pats, Coupling::Asymmetric)?;
@@ -93,7 +93,7 @@ fn train(
 /// at a fixed-norm optimum?" that does not involve the replica theory.
 fn fixed_norm_on(problem: &Problem, lambda: f64) -> Result<Vec<f64>> {
     use crate::learning::stabilities::Stabilities;
-    use crate::learning::training::{train_fixed_norm, FixedNormConfig};
+    use crate::learning::{train_fixed_norm, FixedNormConfig};
     let cfg = FixedNormConfig {
         tol: super::stabilities_fixed_norm::TRAIN_TOL,
         max_iter: 200_000,

@@ -1,0 +1,6 @@
+//! Comparisons of simulations with the theory: the stabilities of trained
+//! couplings against the replica law P(Δ) and Gardner's maximal-margin law.
+//! This layer sits above both the theory ([`crate::replica`]) and the
+//! simulations ([`crate::learning`]), so neither imports the other.
+
+pub mod stabilities;

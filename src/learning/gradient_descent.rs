@@ -1,0 +1,267 @@
+//! Gradient-descent training with unbounded norm (theory/training.md, eq.
+//! (T10)): plain full-batch descent with learning rate η from a zero, Hebbian or
+//! small random start; `--init hebb --beta 0.1 --lr 10` is the paper's protocol.
+
+use crate::error::{ensure, finite, Error, Result};
+use crate::learning::couplings::symmetrize_sum;
+use crate::learning::problem::{Coupling, Problem, Workspace};
+use crate::learning::trajectory::{Recorder, Snapshot, TrajectoryPoint};
+use crate::numerics::rng;
+use nalgebra::DMatrix;
+use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Initial couplings for [`train_gd`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// J = 0.
+    Zero,
+    /// The Hebb rule, eq. (T11) (the paper's protocol).
+    Hebb,
+    /// Independent Gaussian entries of standard deviation `init_scale/√N`
+    /// (symmetrised for symmetric couplings), zero diagonal.
+    Random,
+}
+
+/// Settings of [`train_gd`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GdConfig {
+    /// Inverse temperature β of the loss, eq. (T3) (the paper uses 0.1).
+    pub beta: f64,
+    /// Learning rate η on the mean loss L (the paper uses 10).
+    pub lr: f64,
+    /// Number of full-batch epochs.
+    pub epochs: usize,
+    /// Initial couplings.
+    pub init: Init,
+    /// Scale of the random initialisation (ignored otherwise).
+    pub init_scale: f64,
+    /// Seed of the random initialisation (ignored otherwise).
+    pub seed: u64,
+    /// Trajectory points per decade of epochs (log-spaced, eq. (T12)).
+    pub points_per_decade: usize,
+    /// Epochs at which all stabilities are stored (the last epoch always is).
+    pub snapshots: Vec<usize>,
+}
+
+impl GdConfig {
+    /// Defaults: zero start, β = 1, 10 points per decade, snapshots at powers of 10.
+    pub fn new(lr: f64, epochs: usize) -> Self {
+        let mut snapshots = vec![];
+        let mut e = 1;
+        while e <= epochs {
+            snapshots.push(e);
+            e *= 10;
+        }
+        Self {
+            beta: 1.0,
+            lr,
+            epochs,
+            init: Init::Zero,
+            init_scale: 0.01,
+            seed: 0,
+            points_per_decade: 10,
+            snapshots,
+        }
+    }
+
+    /// The paper's protocol: Hebb start, β = 0.1, learning rate 10.
+    pub fn paper(epochs: usize) -> Self {
+        Self {
+            beta: 0.1,
+            init: Init::Hebb,
+            ..Self::new(10.0, epochs)
+        }
+    }
+}
+
+/// The outcome of [`train_gd`].
+#[derive(Debug, Clone)]
+pub struct GdResult {
+    /// Couplings after the last epoch.
+    pub j: DMatrix<f64>,
+    /// Trajectory at log-spaced epochs.
+    pub trajectory: Vec<TrajectoryPoint>,
+    /// Stored stabilities.
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// Full-batch gradient descent on one problem, one epoch at a time (the engine
+/// of [`train_gd`], public for benchmarks and custom protocols).
+pub struct GradientDescent<'a> {
+    problem: &'a Problem,
+    ws: Workspace,
+    j: DMatrix<f64>,
+    beta: f64,
+    lr: f64,
+    fresh: bool,
+}
+
+impl<'a> GradientDescent<'a> {
+    /// Starts from couplings `j0` (checked with [`Problem::check_couplings`]).
+    pub fn new(problem: &'a Problem, j0: DMatrix<f64>, beta: f64, lr: f64) -> Result<Self> {
+        check_rates(beta, lr)?;
+        problem.check_couplings(&j0)?;
+        Ok(Self {
+            problem,
+            ws: Workspace::new(problem),
+            j: j0,
+            beta,
+            lr,
+            fresh: false,
+        })
+    }
+
+    /// The current couplings.
+    pub fn couplings(&self) -> &DMatrix<f64> {
+        &self.j
+    }
+
+    /// The mean loss L (eq. (T3)) at the current couplings; leaves the fields
+    /// and residual in place so that the next [`step`](Self::step) reuses them.
+    pub fn loss(&mut self) -> f64 {
+        let l = self.ws.eval(self.problem, &self.j, self.beta, true);
+        self.fresh = true;
+        l
+    }
+
+    /// The fields H = J X at the current couplings (after [`loss`](Self::loss)).
+    fn fields(&self) -> &DMatrix<f64> {
+        &self.ws.h
+    }
+
+    /// One epoch J ← J − η ∇L (eq. (T10)): two matrix products. Fails with
+    /// [`Error::Diverged`] if the couplings become non-finite.
+    pub fn step(&mut self) -> Result<()> {
+        if !self.fresh {
+            self.ws.eval(self.problem, &self.j, self.beta, false);
+        }
+        self.fresh = false;
+        self.ws.eval_gradient(self.problem);
+        if self.problem.coupling() == Coupling::Symmetric {
+            symmetrize_sum(&mut self.ws.g);
+        }
+        // Update and finiteness check fused, in parallel over columns
+        // (element-wise: the result does not depend on the threads).
+        let rows = self.j.nrows().max(1);
+        let lr = self.lr;
+        let finite = self
+            .j
+            .as_mut_slice()
+            .par_chunks_mut(rows)
+            .zip(self.ws.g.as_slice().par_chunks(rows))
+            .map(|(jc, gc)| {
+                let mut ok = true;
+                for (a, b) in jc.iter_mut().zip(gc) {
+                    *a -= lr * b;
+                    ok &= a.is_finite();
+                }
+                ok
+            })
+            .reduce(|| true, |a, b| a && b);
+        if !finite {
+            return Err(Error::Diverged(format!(
+                "gradient descent with learning rate {} produced non-finite couplings; lower --lr",
+                self.lr
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Fails unless β and the learning rate are positive and finite.
+fn check_rates(beta: f64, lr: f64) -> Result<()> {
+    finite("beta", beta)?;
+    ensure(beta > 0.0, || format!("beta must be positive, got {beta}"))?;
+    finite("learning rate", lr)?;
+    ensure(lr > 0.0, || {
+        format!("the learning rate must be positive, got {lr}")
+    })
+}
+
+/// Progress report of [`train_gd`]: epochs completed.
+pub type GdObserver<'a> = &'a mut dyn FnMut(usize);
+
+/// Full-batch gradient descent J ← J − η ∇L (eq. (T10); symmetric couplings use
+/// the gradient of eq. (T5), so J stays exactly symmetric), recording the
+/// trajectory at [`log_epochs`](crate::learning::trajectory::log_epochs) and all
+/// stabilities at `cfg.snapshots`.
+///
+/// Fails with [`Error::Diverged`] if the couplings become non-finite or the loss
+/// exceeds 100 times its initial value (stable gradient descent on this convex
+/// loss never increases it).
+pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> Result<GdResult> {
+    check_rates(cfg.beta, cfg.lr)?;
+    ensure(cfg.epochs >= 1, || "at least one epoch is needed".into())?;
+    let j = initial_couplings(problem, cfg)?;
+    let mut rec = Recorder::new(
+        cfg.epochs,
+        cfg.points_per_decade,
+        cfg.init != Init::Zero,
+        &cfg.snapshots,
+        cfg.beta,
+    );
+    let mut gd = GradientDescent::new(problem, j, cfg.beta, cfg.lr)?;
+    let mut loss0 = None;
+    for epoch in 0..=cfg.epochs {
+        // State after `epoch` updates.
+        if epoch == 0 || rec.wants(epoch) {
+            let l = gd.loss();
+            let l0 = *loss0.get_or_insert(l);
+            if !l.is_finite() || l > 100.0 * l0 {
+                return Err(Error::Diverged(format!(
+                    "gradient descent with learning rate {} diverged by epoch {epoch} (loss {l:.3e}, initial {l0:.3e}); lower --lr",
+                    cfg.lr
+                )));
+            }
+            rec.record(epoch, problem, gd.fields(), gd.couplings(), l)?;
+        }
+        if epoch == cfg.epochs {
+            break;
+        }
+        gd.step().map_err(|e| match e {
+            Error::Diverged(_) => Error::Diverged(format!(
+                "gradient descent with learning rate {} diverged at epoch {} (non-finite couplings); lower --lr",
+                cfg.lr,
+                epoch + 1
+            )),
+            e => e,
+        })?;
+        observer(epoch + 1);
+    }
+    let (trajectory, snapshots) = rec.finish();
+    Ok(GdResult {
+        j: gd.j,
+        trajectory,
+        snapshots,
+    })
+}
+
+/// The starting couplings of [`train_gd`] for `cfg.init`.
+fn initial_couplings(problem: &Problem, cfg: &GdConfig) -> Result<DMatrix<f64>> {
+    let (r, n) = (problem.rows(), problem.n());
+    Ok(match cfg.init {
+        Init::Zero => DMatrix::zeros(r, n),
+        Init::Hebb => problem.hebb(),
+        Init::Random => {
+            finite("init scale", cfg.init_scale)?;
+            ensure(cfg.init_scale > 0.0, || {
+                format!("the init scale must be positive, got {}", cfg.init_scale)
+            })?;
+            let mut rng = rng::stream(cfg.seed, rng::INIT_COUPLINGS);
+            let sd = cfg.init_scale / (n as f64).sqrt();
+            let mut j = DMatrix::from_fn(r, n, |_, _| {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                sd * z
+            });
+            problem.constrain(&mut j);
+            if problem.coupling() == Coupling::Symmetric {
+                symmetrize_sum(&mut j);
+                j *= std::f64::consts::FRAC_1_SQRT_2;
+            }
+            j
+        }
+    })
+}
