@@ -3,10 +3,12 @@
 //!
 //! The crate is layered; each folder imports only from the ones before it:
 //! [`numerics`] → [`replica`] → [`data`] → [`learning`] → [`memory`] →
-//! [`figures`] → [`validation`]. Every formula cites its equation in `theory/`.
+//! [`compare`] → [`figures`] → [`validation`]. Every formula cites its
+//! equation in `theory/`.
 
 #![warn(missing_docs)]
 
+pub mod compare;
 pub mod data;
 pub mod error;
 pub mod figures;

@@ -1,0 +1,3 @@
+//! Comparisons of simulations with the theory.
+
+pub mod simulation;
