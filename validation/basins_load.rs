@@ -1,4 +1,6 @@
 //! Validation binary for the claim `basins_load` (see `plam::validation::basins_load`).
+mod common;
+
 fn main() -> std::process::ExitCode {
-    plam::validation::binary_main("basins_load")
+    common::binary_main("basins_load")
 }

@@ -1,4 +1,6 @@
 //! Validation binary for the claim `basins_retrieval` (see `plam::validation::basins_retrieval`).
+mod common;
+
 fn main() -> std::process::ExitCode {
-    plam::validation::binary_main("basins_retrieval")
+    common::binary_main("basins_retrieval")
 }

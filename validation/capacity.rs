@@ -1,4 +1,6 @@
 //! Validation binary for the claim `capacity` (see `plam::validation::capacity`).
+mod common;
+
 fn main() -> std::process::ExitCode {
-    plam::validation::binary_main("capacity")
+    common::binary_main("capacity")
 }

@@ -1,4 +1,6 @@
-//! Validation binary for the claim `rs_stability`.
+//! Validation binary for the claim `rs_stability` (see `plam::validation::rs_stability`).
+mod common;
+
 fn main() -> std::process::ExitCode {
-    plam::validation::binary_main("rs_stability")
+    common::binary_main("rs_stability")
 }

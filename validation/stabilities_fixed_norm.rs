@@ -1,4 +1,6 @@
-//! Validation binary for the claim `stabilities_fixed_norm`.
+//! Validation binary for the claim `stabilities_fixed_norm` (see `plam::validation::stabilities_fixed_norm`).
+mod common;
+
 fn main() -> std::process::ExitCode {
-    plam::validation::binary_main("stabilities_fixed_norm")
+    common::binary_main("stabilities_fixed_norm")
 }

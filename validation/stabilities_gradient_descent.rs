@@ -1,4 +1,6 @@
-//! Validation binary for the claim `stabilities_gradient_descent`.
+//! Validation binary for the claim `stabilities_gradient_descent` (see `plam::validation::stabilities_gradient_descent`).
+mod common;
+
 fn main() -> std::process::ExitCode {
-    plam::validation::binary_main("stabilities_gradient_descent")
+    common::binary_main("stabilities_gradient_descent")
 }

@@ -6,6 +6,7 @@ use crate::cli::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use nalgebra::DMatrix;
+use plam::compare::simulation::mean_effective_norm;
 use plam::data::patterns::{PatternKind, Patterns};
 use plam::learning::{Coupling, FixedNormConfig, GdConfig};
 use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
@@ -13,6 +14,7 @@ use plam::memory::retrieval::{
     basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,
 };
 use plam::memory::rules::{self, PlTraining, UnlearningOptions};
+use plam::replica::saddle_point::solve_pl;
 use serde::Serialize;
 use std::io::IsTerminal;
 
@@ -34,11 +36,20 @@ pub enum Rule {
 
 /// Couplings requested on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CouplingArg {
+pub enum NetworkCouplingArg {
     /// Independent rows.
     Asymmetric,
     /// J_ij = J_ji.
     Symmetric,
+}
+
+impl From<NetworkCouplingArg> for Coupling {
+    fn from(c: NetworkCouplingArg) -> Self {
+        match c {
+            NetworkCouplingArg::Asymmetric => Coupling::Asymmetric,
+            NetworkCouplingArg::Symmetric => Coupling::Symmetric,
+        }
+    }
 }
 
 /// Zero-temperature dynamics requested on the command line.
@@ -62,7 +73,7 @@ pub struct NetworkArgs {
     /// Couplings; default asymmetric for pl and perceptron, symmetric for the
     /// others (which are symmetric by construction).
     #[arg(long, value_enum)]
-    pub coupling: Option<CouplingArg>,
+    pub coupling: Option<NetworkCouplingArg>,
     /// Number of neurons N.
     #[arg(long, default_value_t = 1000)]
     pub n: usize,
@@ -173,28 +184,50 @@ struct Built {
     patterns: DMatrix<f64>,
 }
 
-fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
-    if !(a.alpha.is_finite() && a.alpha > 0.0) {
-        bail!("--alpha must be a positive number, got {}", a.alpha);
+/// The couplings a rule produced and how.
+struct Trained {
+    j: DMatrix<f64>,
+    /// Training protocol in words.
+    training: String,
+    /// Epochs, sweeps or dreams (null for Hebb/pinv).
+    steps: Option<usize>,
+    /// Certified maximal margin for `--kappa max`.
+    kappa_attained: Option<f64>,
+}
+
+impl Trained {
+    fn new(j: DMatrix<f64>, training: String, steps: Option<usize>) -> Self {
+        Self {
+            j,
+            training,
+            steps,
+            kappa_attained: None,
+        }
     }
-    let pats = Patterns::generate(a.n, a.alpha, PatternKind::Binary, a.seed)?;
-    let xi = pats.xi;
-    let p = xi.ncols();
+}
+
+/// The couplings to use: Hebb, pseudo-inverse and unlearning are symmetric by
+/// construction, so either --coupling value gives the same matrix, reported
+/// as "symmetric"; pl and perceptron default to asymmetric.
+fn resolve_coupling(a: &NetworkArgs) -> NetworkCouplingArg {
     let symmetric_only = matches!(a.rule, Rule::Hebb | Rule::Pinv | Rule::Unlearning);
-    // Hebb, pseudo-inverse and unlearning are symmetric by construction: either
-    // --coupling value gives the same matrix, reported as "symmetric".
-    let coupling = match (a.coupling, symmetric_only) {
-        (Some(CouplingArg::Asymmetric), true) => {
+    match (a.coupling, symmetric_only) {
+        (Some(NetworkCouplingArg::Asymmetric), true) => {
             eprintln!(
                 "note: --rule {} gives symmetric couplings by construction; --coupling asymmetric has no effect",
                 format!("{:?}", a.rule).to_lowercase()
             );
-            CouplingArg::Symmetric
+            NetworkCouplingArg::Symmetric
         }
         (Some(c), _) => c,
-        (None, true) => CouplingArg::Symmetric,
-        (None, false) => CouplingArg::Asymmetric,
-    };
+        (None, true) => NetworkCouplingArg::Symmetric,
+        (None, false) => NetworkCouplingArg::Asymmetric,
+    }
+}
+
+/// --kappa as (margin, maximal margin requested); a margin only for --rule
+/// perceptron (the default "0" is accepted and ignored for other rules).
+fn parse_kappa(a: &NetworkArgs) -> anyhow::Result<(Option<f64>, bool)> {
     let (kappa, kappa_max) = match a.kappa.trim() {
         "max" => (None, true),
         s => {
@@ -208,19 +241,27 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
         }
     };
     if a.rule != Rule::Perceptron && (kappa_max || kappa != Some(0.0)) {
-        // Only the default "0" is accepted (and ignored) for other rules.
         bail!("--kappa applies to --rule perceptron only");
     }
-    let kappa = if a.rule == Rule::Perceptron {
-        kappa
+    Ok(if a.rule == Rule::Perceptron {
+        (kappa, kappa_max)
     } else {
-        None
-    };
-    let mut kappa_attained = None;
-    let (j, training, steps) = match a.rule {
-        Rule::Hebb => (rules::hebb(&xi)?, "Hebb rule".to_string(), None),
-        Rule::Pinv => (
-            rules::pseudo_inverse(&xi)?,
+        (None, false)
+    })
+}
+
+/// Trains the rule of `a` on the patterns `xi`.
+fn train(
+    a: &NetworkArgs,
+    xi: &DMatrix<f64>,
+    coupling: NetworkCouplingArg,
+    kappa: Option<f64>,
+    kappa_max: bool,
+) -> anyhow::Result<Trained> {
+    Ok(match a.rule {
+        Rule::Hebb => Trained::new(rules::hebb(xi)?, "Hebb rule".to_string(), None),
+        Rule::Pinv => Trained::new(
+            rules::pseudo_inverse(xi)?,
             "pseudo-inverse rule".to_string(),
             None,
         ),
@@ -231,8 +272,8 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
                 seed: a.seed,
                 ..Default::default()
             };
-            let t = rules::unlearning(&xi, &opts)?;
-            (
+            let t = rules::unlearning(xi, &opts)?;
+            Trained::new(
                 t.couplings,
                 format!(
                     "Hebbian unlearning, epsilon {}, stopped when min stability > 0",
@@ -241,11 +282,26 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
                 Some(t.epochs),
             )
         }
-        Rule::Perceptron => match (coupling, kappa_max) {
-            (CouplingArg::Asymmetric, true) => {
-                let m = rules::max_margin(&xi, a.margin_tol, a.max_epochs)?;
-                kappa_attained = Some(m.kappa_mean());
-                (
+        Rule::Perceptron => train_perceptron(a, xi, coupling, kappa, kappa_max)?,
+        Rule::Pl => train_pl(a, xi, coupling)?,
+    })
+}
+
+/// The perceptron rules: margin κ (cyclic, or full-batch when symmetric) or
+/// the maximal margin by AdaTron (asymmetric only).
+fn train_perceptron(
+    a: &NetworkArgs,
+    xi: &DMatrix<f64>,
+    coupling: NetworkCouplingArg,
+    kappa: Option<f64>,
+    kappa_max: bool,
+) -> anyhow::Result<Trained> {
+    Ok(match (coupling, kappa_max) {
+        (NetworkCouplingArg::Asymmetric, true) => {
+            let m = rules::max_margin(xi, a.margin_tol, a.max_epochs)?;
+            Trained {
+                kappa_attained: Some(m.kappa_mean()),
+                ..Trained::new(
                     m.couplings.clone(),
                     format!(
                         "maximal margin by AdaTron, certified relative gap {:.1e}",
@@ -254,115 +310,129 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
                     Some(m.sweeps),
                 )
             }
-            (CouplingArg::Symmetric, true) => {
-                bail!("--kappa max is available for asymmetric couplings only")
-            }
-            (CouplingArg::Asymmetric, false) => {
-                let k = kappa.unwrap_or(0.0);
-                let t = rules::perceptron(&xi, k, a.max_epochs)?;
-                (
-                    t.couplings,
-                    format!("perceptron, kappa {k}, cyclic updates until all stabilities > kappa"),
-                    Some(t.epochs),
-                )
-            }
-            (CouplingArg::Symmetric, false) => {
-                let k = kappa.unwrap_or(0.0);
-                let t = rules::symmetric_perceptron(&xi, k, a.max_epochs)?;
-                (
-                    t.couplings,
-                    format!(
-                        "symmetric perceptron, kappa {k}, full-batch until all stabilities > kappa"
-                    ),
-                    Some(t.epochs),
-                )
-            }
-        },
-        Rule::Pl => {
-            let c = match coupling {
-                CouplingArg::Asymmetric => Coupling::Asymmetric,
-                CouplingArg::Symmetric => Coupling::Symmetric,
-            };
-            let (training, desc) = match a.lambda {
-                Some(l) => (
-                    PlTraining::FixedNorm(FixedNormConfig::new(l)),
-                    format!("pseudo-likelihood at fixed norm lambda {l}"),
+        }
+        (NetworkCouplingArg::Symmetric, true) => {
+            bail!("--kappa max is available for asymmetric couplings only")
+        }
+        (NetworkCouplingArg::Asymmetric, false) => {
+            let k = kappa.unwrap_or(0.0);
+            let t = rules::perceptron(xi, k, a.max_epochs)?;
+            Trained::new(
+                t.couplings,
+                format!("perceptron, kappa {k}, cyclic updates until all stabilities > kappa"),
+                Some(t.epochs),
+            )
+        }
+        (NetworkCouplingArg::Symmetric, false) => {
+            let k = kappa.unwrap_or(0.0);
+            let t = rules::symmetric_perceptron(xi, k, a.max_epochs)?;
+            Trained::new(
+                t.couplings,
+                format!(
+                    "symmetric perceptron, kappa {k}, full-batch until all stabilities > kappa"
                 ),
-                None => {
-                    let cfg = GdConfig {
-                        beta: a.beta,
-                        lr: a.lr,
-                        ..GdConfig::paper(a.epochs)
-                    };
-                    (
-                        PlTraining::GradientDescent(cfg),
-                        format!(
-                            "pseudo-likelihood gradient descent from Hebb, beta {}, lr {}, {} epochs",
-                            a.beta, a.lr, a.epochs
-                        ),
-                    )
-                }
+                Some(t.epochs),
+            )
+        }
+    })
+}
+
+/// Pseudo-likelihood: at fixed norm --lambda, or by the paper's gradient
+/// descent from Hebb (a progress bar on a terminal).
+fn train_pl(
+    a: &NetworkArgs,
+    xi: &DMatrix<f64>,
+    coupling: NetworkCouplingArg,
+) -> anyhow::Result<Trained> {
+    let (training, desc) = match a.lambda {
+        Some(l) => (
+            PlTraining::FixedNorm(FixedNormConfig::new(l)),
+            format!("pseudo-likelihood at fixed norm lambda {l}"),
+        ),
+        None => {
+            let cfg = GdConfig {
+                beta: a.beta,
+                lr: a.lr,
+                ..GdConfig::paper(a.epochs)
             };
-            let steps = a.lambda.is_none().then_some(a.epochs);
-            // Progress of the training (the slow part) on a terminal only.
-            let bar = (!a.json && std::io::stderr().is_terminal()).then(|| {
-                let pb = indicatif::ProgressBar::new(steps.unwrap_or(0) as u64);
-                let template = if steps.is_some() {
-                    "{bar:40} {pos}/{len} epochs [{elapsed_precise} < {eta_precise}]"
-                } else {
-                    "{spinner} {pos} L-BFGS iterations [{elapsed_precise}]"
-                };
-                pb.set_style(
-                    indicatif::ProgressStyle::with_template(template).expect("valid template"),
-                );
-                pb
-            });
-            let j = rules::pseudo_likelihood_observed(&xi, c, &training, &mut |k| {
-                if let Some(pb) = &bar {
-                    pb.set_position(k as u64);
-                }
-            })?;
-            if let Some(pb) = bar {
-                pb.finish_and_clear();
-            }
-            (j, desc, steps)
+            (
+                PlTraining::GradientDescent(cfg),
+                format!(
+                    "pseudo-likelihood gradient descent from Hebb, beta {}, lr {}, {} epochs",
+                    a.beta, a.lr, a.epochs
+                ),
+            )
         }
     };
-    let asymmetry = plam::memory::couplings::asymmetry(&j)?;
-    let lambda_eff = (a.rule == Rule::Pl).then(|| {
-        a.lambda.unwrap_or_else(|| {
-            let r = plam::learning::couplings::row_norms(&j);
-            a.beta * r.iter().sum::<f64>() / r.len() as f64
-        })
+    let steps = a.lambda.is_none().then_some(a.epochs);
+    let bar = (!a.json && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new(steps.unwrap_or(0) as u64);
+        let template = if steps.is_some() {
+            "{bar:40} {pos}/{len} epochs [{elapsed_precise} < {eta_precise}]"
+        } else {
+            "{spinner} {pos} L-BFGS iterations [{elapsed_precise}]"
+        };
+        pb.set_style(indicatif::ProgressStyle::with_template(template).expect("valid template"));
+        pb
     });
-    let alpha_actual = p as f64 / a.n as f64;
-    let replica_unstable_spins = match lambda_eff {
-        Some(l) => Some(
-            plam::replica::saddle_point::solve_pl(alpha_actual, l)
-                .with_context(|| {
-                    format!("replica saddle point at alpha {alpha_actual}, lambda {l}")
-                })?
-                .eps,
-        ),
-        None => None,
-    };
-    let network = Network::new(j)?;
+    let j = rules::pseudo_likelihood_observed(xi, coupling.into(), &training, &mut |k| {
+        if let Some(pb) = &bar {
+            pb.set_position(k as u64);
+        }
+    })?;
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    Ok(Trained::new(j, desc, steps))
+}
+
+/// For pl: the effective norm λ (fixed norm: λ; gradient descent:
+/// β·mean_i |J_i|) and the replica fraction of unstable spins ε(α, λ) there.
+fn replica_at_effective_norm(
+    a: &NetworkArgs,
+    j: &DMatrix<f64>,
+    alpha: f64,
+) -> anyhow::Result<(Option<f64>, Option<f64>)> {
+    if a.rule != Rule::Pl {
+        return Ok((None, None));
+    }
+    let l = a.lambda.unwrap_or_else(|| mean_effective_norm(j, a.beta));
+    let eps = solve_pl(alpha, l)
+        .with_context(|| format!("replica saddle point at alpha {alpha}, lambda {l}"))?
+        .eps;
+    Ok((Some(l), Some(eps)))
+}
+
+fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
+    if !(a.alpha.is_finite() && a.alpha > 0.0) {
+        bail!("--alpha must be a positive number, got {}", a.alpha);
+    }
+    let pats = Patterns::generate(a.n, a.alpha, PatternKind::Binary, a.seed)?;
+    let xi = pats.xi;
+    let p = xi.ncols();
+    let coupling = resolve_coupling(a);
+    let (kappa, kappa_max) = parse_kappa(a)?;
+    let t = train(a, &xi, coupling, kappa, kappa_max)?;
+    let asymmetry = plam::memory::couplings::asymmetry(&t.j)?;
+    let (lambda_eff, replica_unstable_spins) =
+        replica_at_effective_norm(a, &t.j, p as f64 / a.n as f64)?;
+    let network = Network::new(t.j)?;
     let st = storage(&network, &xi)?;
     Ok(Built {
         rule: a.rule,
         coupling: match coupling {
-            CouplingArg::Asymmetric => "asymmetric",
-            CouplingArg::Symmetric => "symmetric",
+            NetworkCouplingArg::Asymmetric => "asymmetric",
+            NetworkCouplingArg::Symmetric => "symmetric",
         },
         kappa,
         kappa_max,
-        kappa_attained,
+        kappa_attained: t.kappa_attained,
         n: a.n,
         p,
         alpha: p as f64 / a.n as f64,
         seed: a.seed,
-        training,
-        training_steps: steps,
+        training: t.training,
+        training_steps: t.steps,
         dynamics: schedule(a.dynamics),
         max_steps: a.max_steps,
         trials,

@@ -4,6 +4,7 @@ pub mod basins;
 pub mod reproduce;
 pub mod simulate;
 pub mod theory;
+pub mod values;
 
 use anyhow::{bail, Context};
 

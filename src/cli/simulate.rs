@@ -1,5 +1,6 @@
 //! `plam simulate`: train a finite-N network (or a single perceptron) on random
-//! patterns and compare its stabilities with the replica P(Δ).
+//! patterns and compare its stabilities with the replica P(Δ)
+//! ([`plam::compare::simulation`] holds the comparisons).
 //!
 //! Examples:
 //! ```text
@@ -7,20 +8,23 @@
 //! plam simulate --n 1000 --alpha 0.4 --mode gd --init hebb --beta 0.1 --lr 10 --epochs 10000 --out run/
 //! ```
 
+use crate::cli::values::{CouplingArg, InitArg, PatternKindArg};
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use plam::compare::stabilities::w1_to_max_margin;
+use nalgebra::DMatrix;
+use plam::compare::simulation::{histogram, mean_row_loss, ReplicaComparison, SnapshotSummary};
 use plam::data::output;
 use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
 use plam::learning::couplings::row_norms;
 use plam::learning::stabilities::Stabilities;
 use plam::learning::{
-    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
+    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem, Snapshot,
+    TrajectoryPoint,
 };
-use plam::numerics::statistics::{mean_std_population, Histogram};
+use plam::numerics::statistics::mean_std_population;
 use serde::Serialize;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Training mode.
@@ -31,50 +35,6 @@ pub enum Mode {
     FixedNorm,
     /// Plain full-batch gradient descent with unbounded norm.
     Gd,
-}
-
-/// Coupling structure on the command line (converts into [`Coupling`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CouplingArg {
-    /// N×N couplings, zero diagonal; row i is an independent perceptron with input
-    /// ξ_{\i} and label ξ_i.
-    Asymmetric,
-    /// N×N couplings with J_ij = J_ji exactly and zero diagonal.
-    Symmetric,
-    /// A single perceptron: one row of N weights, inputs ξ^μ, random labels y^μ.
-    Perceptron,
-}
-
-impl From<CouplingArg> for Coupling {
-    fn from(c: CouplingArg) -> Self {
-        match c {
-            CouplingArg::Asymmetric => Coupling::Asymmetric,
-            CouplingArg::Symmetric => Coupling::Symmetric,
-            CouplingArg::Perceptron => Coupling::Perceptron,
-        }
-    }
-}
-
-/// Initial couplings on the command line (converts into [`Init`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum InitArg {
-    /// J = 0.
-    Zero,
-    /// The Hebb rule, eq. (T11) (the paper's protocol).
-    Hebb,
-    /// Independent Gaussian entries of standard deviation `init_scale/√N`
-    /// (symmetrised for symmetric couplings), zero diagonal.
-    Random,
-}
-
-impl From<InitArg> for Init {
-    fn from(i: InitArg) -> Self {
-        match i {
-            InitArg::Zero => Init::Zero,
-            InitArg::Hebb => Init::Hebb,
-            InitArg::Random => Init::Random,
-        }
-    }
 }
 
 /// Arguments of `plam simulate`.
@@ -96,8 +56,8 @@ pub struct SimulateArgs {
     #[arg(long, value_enum, default_value_t = CouplingArg::Asymmetric)]
     pub coupling: CouplingArg,
     /// Pattern distribution.
-    #[arg(long, value_enum, default_value_t = PatternKind::Binary)]
-    pub patterns: PatternKind,
+    #[arg(long, value_enum, default_value_t = PatternKindArg::Binary)]
+    pub patterns: PatternKindArg,
     /// Seed of the patterns (and of the random initialisation).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -143,86 +103,6 @@ pub struct SimulateArgs {
     pub bins: usize,
 }
 
-/// The replica-theory law at (α, λ): moments and CDF of P(Δ).
-pub struct Theory {
-    sol: plam::replica::saddle_point::Solution,
-}
-
-impl Theory {
-    /// Solves the replica-symmetric saddle point of the pseudo-likelihood loss.
-    pub fn new(alpha: f64, lambda: f64) -> plam::Result<Self> {
-        Ok(Self {
-            sol: plam::replica::saddle_point::solve_pl(alpha, lambda)?,
-        })
-    }
-
-    fn cdf(&self, x: f64) -> f64 {
-        self.sol.cdf(x)
-    }
-
-    fn pdf(&self, x: f64) -> f64 {
-        self.sol.pdf(x)
-    }
-
-    fn summary(&self, lambda: f64) -> TheorySummary {
-        TheorySummary {
-            lambda,
-            eps: self.sol.eps,
-            mean: self.sol.mean,
-            var: self.sol.var,
-            loss: self.sol.loss_mean,
-            rs_stable: self.sol.rs_stable(),
-        }
-    }
-}
-
-/// Replica predictions the simulation is compared with.
-#[derive(Debug, Clone, Serialize)]
-pub struct TheorySummary {
-    /// λ at which the theory is evaluated.
-    pub lambda: f64,
-    /// Training error P(Δ < 0).
-    pub eps: f64,
-    /// Mean of Δ.
-    pub mean: f64,
-    /// Variance of Δ.
-    pub var: f64,
-    /// Mean loss per pattern.
-    pub loss: f64,
-    /// Whether the replica-symmetric solution is locally stable (replicon < 1).
-    pub rs_stable: bool,
-}
-
-/// Comparison of one set of stabilities with the theory at its λ.
-#[derive(Debug, Clone, Serialize)]
-pub struct SnapshotSummary {
-    /// Epochs completed.
-    pub epoch: usize,
-    /// Mean effective row norm β|J_i|.
-    pub lambda: f64,
-    /// Fraction of negative stabilities.
-    pub eps: f64,
-    /// Mean stability.
-    pub mean: f64,
-    /// Variance of the stabilities.
-    pub var: f64,
-    /// KS distance to the theory at `lambda` (null if the theory failed).
-    pub ks: Option<f64>,
-    /// W1 distance to the theory at `lambda`.
-    pub w1: Option<f64>,
-    /// Theory at `lambda`.
-    pub theory: Option<TheorySummary>,
-    /// Why the theory is missing, if it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub theory_error: Option<String>,
-    /// Mean over rows of the smallest stability min_μ Δ_i^μ (the row's margin).
-    pub margin_mean: f64,
-    /// Gardner's maximal margin κ*(α) (α < 2 only), the λ → ∞ limit of the margin.
-    pub kappa_max: Option<f64>,
-    /// W1 distance to the maximal-margin law Φ(κ*)δ(Δ−κ*) + θ(Δ−κ*)φ(Δ) (α < 2).
-    pub w1_max_margin: Option<f64>,
-}
-
 /// The JSON summary printed by `--json` (and stored in the manifest).
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -258,15 +138,10 @@ pub struct Summary {
     pub var_se: f64,
     /// Mean loss per term, mean of ℓ_{λ_i}(Δ) = log(1 + e^{−2λ_iΔ}).
     pub loss: f64,
-    /// KS distance to the replica P(Δ) at (alpha, lambda).
-    pub ks: Option<f64>,
-    /// Wasserstein-1 distance to the replica P(Δ) at (alpha, lambda).
-    pub w1: Option<f64>,
-    /// The replica predictions at (alpha, lambda).
-    pub theory: Option<TheorySummary>,
-    /// Why the theory is missing, if it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub theory_error: Option<String>,
+    /// KS and W1 distances to the replica P(Δ) at (alpha, lambda), its
+    /// predictions, or why it is missing.
+    #[serde(flatten)]
+    pub replica: ReplicaComparison,
     /// Mean of the row norms (effective β|J_i| in gd mode).
     pub lambda_rows_mean: f64,
     /// Standard deviation of the row norms over rows.
@@ -302,21 +177,62 @@ pub struct Summary {
     pub seconds: f64,
 }
 
-fn theory_or_error(alpha: f64, lambda: f64) -> (Option<Theory>, Option<String>) {
-    match Theory::new(alpha, lambda) {
-        Ok(t) => (Some(t), None),
-        Err(e) => (None, Some(e.to_string())),
+impl Summary {
+    /// The fields every mode reports, for stabilities `st` whose rows have
+    /// the (effective) norms `rows`, compared with the theory at (alpha,
+    /// lambda); the mode-specific fields start empty.
+    fn new(
+        args: &SimulateArgs,
+        problem: &Problem,
+        alpha: f64,
+        lambda: f64,
+        st: &Stabilities,
+        rows: &[f64],
+        loss: f64,
+    ) -> anyhow::Result<Self> {
+        let m = st.summary()?;
+        let (lambda_rows_mean, lambda_rows_std) = mean_std_population(rows);
+        Ok(Self {
+            n: problem.n(),
+            p: problem.p(),
+            alpha,
+            alpha_requested: args.alpha,
+            lambda,
+            mode: args.mode,
+            coupling: args.coupling.into(),
+            patterns: args.patterns.into(),
+            seed: args.seed,
+            eps: m.eps,
+            eps_se: m.eps_se,
+            mean: m.mean,
+            mean_se: m.mean_se,
+            var: m.var,
+            var_se: m.var_se,
+            loss,
+            replica: ReplicaComparison::new(st, alpha, lambda)?,
+            lambda_rows_mean,
+            lambda_rows_std,
+            iterations: None,
+            residual: None,
+            tol: None,
+            lambda_final: None,
+            beta: None,
+            lr: None,
+            epochs: None,
+            init: None,
+            snapshots: vec![],
+            seconds: 0.0,
+        })
     }
 }
 
-fn compare(st: &Stabilities, th: &Option<Theory>) -> anyhow::Result<(Option<f64>, Option<f64>)> {
-    Ok(match th {
-        Some(t) => {
-            let c = st.compare(|x| t.cdf(x))?;
-            (Some(c.ks), Some(c.w1))
-        }
-        None => (None, None),
-    })
+/// A finished training run: its summary and what `--out` writes.
+struct Run {
+    summary: Summary,
+    stabilities: Stabilities,
+    couplings: DMatrix<f64>,
+    trajectory: Vec<TrajectoryPoint>,
+    snapshots: Vec<Snapshot>,
 }
 
 fn progress_bar(json: bool, len: Option<u64>) -> Option<ProgressBar> {
@@ -346,9 +262,8 @@ fn progress_bar(json: bool, len: Option<u64>) -> Option<ProgressBar> {
     Some(pb)
 }
 
-/// Runs the simulation described by `args` and returns its summary (no output).
-/// `--out` files are written here.
-pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
+/// Checks the arguments; returns λ (fixed-norm mode only).
+fn checked_lambda(args: &SimulateArgs) -> anyhow::Result<Option<f64>> {
     if args.n < 2 {
         bail!("--n must be at least 2, got {}", args.n);
     }
@@ -358,7 +273,7 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
     if args.bins == 0 {
         bail!("--bins must be at least 1");
     }
-    let lambda = match (args.mode, args.lambda) {
+    Ok(match (args.mode, args.lambda) {
         (Mode::FixedNorm, None) => bail!("--lambda is required in fixed-norm mode"),
         (Mode::FixedNorm, Some(l)) if !(l.is_finite() && l > 0.0) => {
             bail!("--lambda must be a positive number in fixed-norm mode, got {l}")
@@ -367,282 +282,179 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
             bail!("--lambda has no meaning in gd mode (the norm is unbounded); drop it")
         }
         (_, l) => l,
-    };
-    let pats = Patterns::generate(args.n, args.alpha, args.patterns, args.seed)?;
-    let problem = match Coupling::from(args.coupling) {
+    })
+}
+
+/// The patterns and the training problem the arguments describe.
+fn problem(args: &SimulateArgs) -> anyhow::Result<(Patterns, Problem)> {
+    let pats = Patterns::generate(args.n, args.alpha, args.patterns.into(), args.seed)?;
+    let problem = match args.coupling.into() {
         Coupling::Perceptron => {
             let labels = perceptron_labels(pats.p(), args.seed)?;
             Problem::perceptron(&pats, &labels)?
         }
         c => Problem::network(&pats, c)?,
     };
+    Ok((pats, problem))
+}
+
+/// Trains at fixed norm λ by Riemannian L-BFGS (a spinner on a terminal).
+fn fixed_norm(
+    args: &SimulateArgs,
+    problem: &Problem,
+    alpha: f64,
+    lambda: f64,
+) -> anyhow::Result<Run> {
+    let start = Instant::now();
+    let mut cfg = FixedNormConfig::new(lambda);
+    cfg.tol = args.tol;
+    cfg.max_iter = args.max_iter;
+    cfg.memory = args.memory;
+    let pb = progress_bar(args.json, None);
+    let res = train_fixed_norm(problem, &cfg, &mut |it, r| {
+        if let Some(pb) = &pb {
+            pb.set_message(format!("L-BFGS iteration {it}, relative gradient {r:.2e}"));
+            pb.tick();
+        }
+    });
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let res = res?;
+    let seconds = start.elapsed().as_secs_f64();
+    let st = Stabilities::new(problem, &res.j)?;
+    let loss = mean_row_loss(&st);
+    let mut summary = Summary::new(args, problem, alpha, lambda, &st, &st.row_norms, loss)?;
+    summary.iterations = Some(res.iterations);
+    summary.residual = Some(res.residual);
+    summary.tol = Some(args.tol);
+    summary.seconds = seconds;
+    Ok(Run {
+        summary,
+        stabilities: st,
+        couplings: res.j,
+        trajectory: vec![],
+        snapshots: vec![],
+    })
+}
+
+/// Trains by unbounded gradient descent (a progress bar on a terminal) and
+/// compares the end point and every snapshot with the theory at their λ.
+fn gradient_descent(args: &SimulateArgs, problem: &Problem, alpha: f64) -> anyhow::Result<Run> {
+    let start = Instant::now();
+    let mut cfg = GdConfig::new(args.lr, args.epochs);
+    cfg.beta = args.beta;
+    cfg.init = args.init.into();
+    cfg.init_scale = args.init_scale;
+    cfg.seed = args.seed;
+    cfg.points_per_decade = args.points_per_decade;
+    if let Some(s) = &args.snapshots {
+        cfg.snapshots = s.clone();
+    }
+    let pb = progress_bar(args.json, Some(args.epochs as u64));
+    let res = train_gd(problem, &cfg, &mut |e| {
+        if let Some(pb) = &pb {
+            pb.set_position(e as u64);
+        }
+    });
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    let res = res.with_context(|| "gradient descent failed".to_string())?;
+    let seconds = start.elapsed().as_secs_f64();
+    let st = Stabilities::new(problem, &res.j)?;
+    let lam: Vec<f64> = st.row_norms.iter().map(|v| args.beta * v).collect();
+    let (lm, _) = mean_std_population(&lam);
+    let loss = res.trajectory.last().map(|t| t.loss).unwrap_or(f64::NAN);
+    let mut summary = Summary::new(args, problem, alpha, lm, &st, &lam, loss)?;
+    summary.lambda_final = Some(lm);
+    summary.beta = Some(args.beta);
+    summary.lr = Some(args.lr);
+    summary.epochs = Some(args.epochs);
+    summary.init = Some(args.init.into());
+    summary.snapshots = res
+        .snapshots
+        .iter()
+        .map(|s| SnapshotSummary::new(s, alpha))
+        .collect::<plam::Result<_>>()?;
+    summary.seconds = seconds;
+    Ok(Run {
+        summary,
+        stabilities: st,
+        couplings: res.j,
+        trajectory: res.trajectory,
+        snapshots: res.snapshots,
+    })
+}
+
+/// Runs the simulation described by `args` and returns its summary (no output).
+/// `--out` files are written here.
+pub fn simulate(args: &SimulateArgs) -> anyhow::Result<Summary> {
+    let lambda = checked_lambda(args)?;
+    let (pats, problem) = problem(args)?;
     let alpha = pats.alpha();
     if let Some(dir) = &args.out {
         output::create_dir(dir)?;
     }
-    let start = Instant::now();
-    let mut summary;
-    let final_stab;
-    let mut trajectory = vec![];
-    let mut snaps_out = vec![];
-    let j;
-    match args.mode {
-        Mode::FixedNorm => {
-            let lambda = lambda.expect("checked above");
-            let mut cfg = FixedNormConfig::new(lambda);
-            cfg.tol = args.tol;
-            cfg.max_iter = args.max_iter;
-            cfg.memory = args.memory;
-            let pb = progress_bar(args.json, None);
-            let res = train_fixed_norm(&problem, &cfg, &mut |it, r| {
-                if let Some(pb) = &pb {
-                    pb.set_message(format!("L-BFGS iteration {it}, relative gradient {r:.2e}"));
-                    pb.tick();
-                }
-            });
-            if let Some(pb) = &pb {
-                pb.finish_and_clear();
-            }
-            let res = res?;
-            let seconds = start.elapsed().as_secs_f64();
-            let st = Stabilities::new(&problem, &res.j)?;
-            let m = st.summary()?;
-            let (lm, ls) = mean_std_population(&st.row_norms);
-            let (th, th_err) = theory_or_error(alpha, lambda);
-            let (ks, w1) = compare(&st, &th)?;
-            summary = Summary {
-                n: problem.n(),
-                p: problem.p(),
-                alpha,
-                alpha_requested: args.alpha,
-                lambda,
-                mode: args.mode,
-                coupling: args.coupling.into(),
-                patterns: args.patterns,
-                seed: args.seed,
-                eps: m.eps,
-                eps_se: m.eps_se,
-                mean: m.mean,
-                mean_se: m.mean_se,
-                var: m.var,
-                var_se: m.var_se,
-                loss: mean_row_loss(&st),
-                ks,
-                w1,
-                theory: th.as_ref().map(|t| t.summary(lambda)),
-                theory_error: th_err,
-                lambda_rows_mean: lm,
-                lambda_rows_std: ls,
-                iterations: Some(res.iterations),
-                residual: Some(res.residual),
-                tol: Some(args.tol),
-                lambda_final: None,
-                beta: None,
-                lr: None,
-                epochs: None,
-                init: None,
-                snapshots: vec![],
-                seconds,
-            };
-            final_stab = (st, th);
-            j = res.j;
-        }
-        Mode::Gd => {
-            let mut cfg = GdConfig::new(args.lr, args.epochs);
-            cfg.beta = args.beta;
-            cfg.init = args.init.into();
-            cfg.init_scale = args.init_scale;
-            cfg.seed = args.seed;
-            cfg.points_per_decade = args.points_per_decade;
-            if let Some(s) = &args.snapshots {
-                cfg.snapshots = s.clone();
-            }
-            let pb = progress_bar(args.json, Some(args.epochs as u64));
-            let res = train_gd(&problem, &cfg, &mut |e| {
-                if let Some(pb) = &pb {
-                    pb.set_position(e as u64);
-                }
-            });
-            if let Some(pb) = &pb {
-                pb.finish_and_clear();
-            }
-            let res = res.with_context(|| "gradient descent failed".to_string())?;
-            let seconds = start.elapsed().as_secs_f64();
-            let st = Stabilities::new(&problem, &res.j)?;
-            let m = st.summary()?;
-            let lam: Vec<f64> = st.row_norms.iter().map(|v| args.beta * v).collect();
-            let (lm, ls) = mean_std_population(&lam);
-            let (th, th_err) = theory_or_error(alpha, lm);
-            let (ks, w1) = compare(&st, &th)?;
-            let mut snap_summaries = vec![];
-            for s in &res.snapshots {
-                let (sl, _) = mean_std_population(&s.lambda);
-                let sst = Stabilities {
-                    delta: s.stabilities.clone(),
-                    row_norms: s.lambda.clone(),
-                };
-                let sm = sst.summary()?;
-                let (sth, sth_err) = theory_or_error(alpha, sl);
-                let (sks, sw1) = compare(&sst, &sth)?;
-                let margin_mean = sst.mean_margin();
-                let (w1_max_margin, kappa_max) = if alpha < 2.0 {
-                    let (w, k) = w1_to_max_margin(&sst, alpha)?;
-                    (Some(w), Some(k))
-                } else {
-                    (None, None)
-                };
-                snap_summaries.push(SnapshotSummary {
-                    epoch: s.epoch,
-                    lambda: sl,
-                    eps: sm.eps,
-                    mean: sm.mean,
-                    var: sm.var,
-                    ks: sks,
-                    w1: sw1,
-                    theory: sth.as_ref().map(|t| t.summary(sl)),
-                    theory_error: sth_err,
-                    margin_mean,
-                    kappa_max,
-                    w1_max_margin,
-                });
-            }
-            let loss = res.trajectory.last().map(|t| t.loss).unwrap_or(f64::NAN);
-            summary = Summary {
-                n: problem.n(),
-                p: problem.p(),
-                alpha,
-                alpha_requested: args.alpha,
-                lambda: lm,
-                mode: args.mode,
-                coupling: args.coupling.into(),
-                patterns: args.patterns,
-                seed: args.seed,
-                eps: m.eps,
-                eps_se: m.eps_se,
-                mean: m.mean,
-                mean_se: m.mean_se,
-                var: m.var,
-                var_se: m.var_se,
-                loss,
-                ks,
-                w1,
-                theory: th.as_ref().map(|t| t.summary(lm)),
-                theory_error: th_err,
-                lambda_rows_mean: lm,
-                lambda_rows_std: ls,
-                iterations: None,
-                residual: None,
-                tol: None,
-                lambda_final: Some(lm),
-                beta: Some(args.beta),
-                lr: Some(args.lr),
-                epochs: Some(args.epochs),
-                init: Some(args.init.into()),
-                snapshots: snap_summaries,
-                seconds,
-            };
-            trajectory = res.trajectory;
-            snaps_out = res.snapshots;
-            final_stab = (st, th);
-            j = res.j;
-        }
-    }
+    let run = match args.mode {
+        Mode::FixedNorm => fixed_norm(args, &problem, alpha, lambda.expect("checked above"))?,
+        Mode::Gd => gradient_descent(args, &problem, alpha)?,
+    };
     if let Some(dir) = &args.out {
-        let (st, th) = &final_stab;
-        let mut files = vec![];
-        let mut put = |name: &str| {
-            files.push(name.to_string());
-            dir.join(name)
-        };
-        output::write_npy_matrix(&put("stabilities.npy"), &st.delta)?;
-        output::write_npy_vec(&put("row_norms.npy"), &row_norms(&j))?;
-        output::write_npy_matrix(&put("couplings.npy"), &j)?;
-        output::write_npy_matrix(&put("patterns.npy"), &pats.xi)?;
-        if problem.coupling() == Coupling::Perceptron {
-            output::write_npy_matrix(&put("labels.npy"), problem.labels())?;
-        }
-        let m = st.summary()?;
-        let sd = m.var.sqrt().max(1e-3);
-        let hist = Histogram::new(st.values(), m.mean - 6.0 * sd, m.mean + 6.0 * sd, args.bins)?;
-        let rows: Vec<HistRow> = (0..args.bins)
-            .map(|k| {
-                let c = 0.5 * (hist.edges[k] + hist.edges[k + 1]);
-                HistRow {
-                    left: hist.edges[k],
-                    right: hist.edges[k + 1],
-                    count: hist.counts[k],
-                    density: hist.density[k],
-                    error: hist.error[k],
-                    theory_pdf: th.as_ref().map(|t| t.pdf(c)),
-                }
-            })
-            .collect();
-        output::write_csv(&put("histogram.csv"), &rows)?;
-        if !trajectory.is_empty() {
-            output::write_csv(&put("trajectory.csv"), &trajectory)?;
-        }
-        for s in &snaps_out {
-            output::write_npy_matrix(
-                &put(&format!("stabilities_epoch_{}.npy", s.epoch)),
-                &s.stabilities,
-            )?;
-            output::write_npy_vec(&put(&format!("lambda_epoch_{}.npy", s.epoch)), &s.lambda)?;
-        }
-        files.push("manifest.json".into());
-        let manifest = Manifest {
-            program: "plam simulate",
-            version: env!("CARGO_PKG_VERSION"),
-            arguments: format!("{args:?}"),
-            seed: args.seed,
-            parameters: Parameters {
-                n: args.n,
-                alpha: args.alpha,
-                lambda: args.lambda,
-                mode: args.mode,
-                coupling: args.coupling.into(),
-                patterns: args.patterns,
-                seed: args.seed,
-                tol: args.tol,
-                max_iter: args.max_iter,
-                memory: args.memory,
-                lr: args.lr,
-                epochs: args.epochs,
-                beta: args.beta,
-                init: args.init.into(),
-                init_scale: args.init_scale,
-                points_per_decade: args.points_per_decade,
-                snapshots: args.snapshots.clone(),
-                bins: args.bins,
-            },
-            layout: "stabilities.npy: float64 (rows, P), entry [i, mu] = Delta_i^mu; couplings.npy: (rows, N); patterns.npy: (N, P), column mu = xi^mu; row_norms.npy: |J_i| (not times beta); stabilities_epoch_E.npy / lambda_epoch_E.npy: gd snapshots, lambda = beta |J_i|",
-            files,
-            summary: summary.clone(),
-        };
-        output::write_json(&dir.join("manifest.json"), &manifest)?;
+        write_out(args, dir, &run, &pats, &problem)?;
     }
+    let mut summary = run.summary;
     summary.seconds = (summary.seconds * 1e3).round() / 1e3;
     Ok(summary)
 }
 
-/// Mean over rows and patterns of ℓ_{λ_i}(Δ) = log(1 + e^{−2λ_iΔ}), λ_i = |J_i|.
-fn mean_row_loss(st: &Stabilities) -> f64 {
-    let mut s = 0.0;
-    for col in st.delta.column_iter() {
-        for (d, l) in col.iter().zip(&st.row_norms) {
-            s += plam::numerics::special::softplus(-2.0 * l * d);
-        }
+/// Writes the `--out` directory: stabilities, couplings, patterns (labels),
+/// histogram, trajectory, snapshots and the manifest listing them.
+fn write_out(
+    args: &SimulateArgs,
+    dir: &Path,
+    run: &Run,
+    pats: &Patterns,
+    problem: &Problem,
+) -> anyhow::Result<()> {
+    let st = &run.stabilities;
+    let mut files = vec![];
+    let mut put = |name: &str| {
+        files.push(name.to_string());
+        dir.join(name)
+    };
+    output::write_npy_matrix(&put("stabilities.npy"), &st.delta)?;
+    output::write_npy_vec(&put("row_norms.npy"), &row_norms(&run.couplings))?;
+    output::write_npy_matrix(&put("couplings.npy"), &run.couplings)?;
+    output::write_npy_matrix(&put("patterns.npy"), &pats.xi)?;
+    if problem.coupling() == Coupling::Perceptron {
+        output::write_npy_matrix(&put("labels.npy"), problem.labels())?;
     }
-    s / st.delta.len() as f64
-}
-
-#[derive(Serialize)]
-struct HistRow {
-    left: f64,
-    right: f64,
-    count: u64,
-    density: f64,
-    error: f64,
-    theory_pdf: Option<f64>,
+    let rows = histogram(st, args.bins, run.summary.replica.solution.as_ref())?;
+    output::write_csv(&put("histogram.csv"), &rows)?;
+    if !run.trajectory.is_empty() {
+        output::write_csv(&put("trajectory.csv"), &run.trajectory)?;
+    }
+    for s in &run.snapshots {
+        output::write_npy_matrix(
+            &put(&format!("stabilities_epoch_{}.npy", s.epoch)),
+            &s.stabilities,
+        )?;
+        output::write_npy_vec(&put(&format!("lambda_epoch_{}.npy", s.epoch)), &s.lambda)?;
+    }
+    files.push("manifest.json".into());
+    let manifest = Manifest {
+        program: "plam simulate",
+        version: env!("CARGO_PKG_VERSION"),
+        arguments: format!("{args:?}"),
+        seed: args.seed,
+        parameters: Parameters::from(args),
+        layout: "stabilities.npy: float64 (rows, P), entry [i, mu] = Delta_i^mu; couplings.npy: (rows, N); patterns.npy: (N, P), column mu = xi^mu; row_norms.npy: |J_i| (not times beta); stabilities_epoch_E.npy / lambda_epoch_E.npy: gd snapshots, lambda = beta |J_i|",
+        files,
+        summary: run.summary.clone(),
+    };
+    output::write_json(&dir.join("manifest.json"), &manifest)?;
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -667,6 +479,31 @@ struct Parameters {
     bins: usize,
 }
 
+impl From<&SimulateArgs> for Parameters {
+    fn from(args: &SimulateArgs) -> Self {
+        Self {
+            n: args.n,
+            alpha: args.alpha,
+            lambda: args.lambda,
+            mode: args.mode,
+            coupling: args.coupling.into(),
+            patterns: args.patterns.into(),
+            seed: args.seed,
+            tol: args.tol,
+            max_iter: args.max_iter,
+            memory: args.memory,
+            lr: args.lr,
+            epochs: args.epochs,
+            beta: args.beta,
+            init: args.init.into(),
+            init_scale: args.init_scale,
+            points_per_decade: args.points_per_decade,
+            snapshots: args.snapshots.clone(),
+            bins: args.bins,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Manifest {
     program: &'static str,
@@ -683,45 +520,50 @@ struct Manifest {
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     let s = simulate(&args)?;
     if args.json {
-        super::print_json(&s)?;
+        super::print_json(&s)
     } else {
-        println!(
-            "N = {}, P = {} (alpha = {:.4}), {:?} couplings, {:?} mode, seed {}",
-            s.n, s.p, s.alpha, s.coupling, s.mode, s.seed
-        );
-        if let Some(it) = s.iterations {
-            println!(
-                "lambda = {}: {} L-BFGS iterations, relative gradient {:.2e}",
-                s.lambda,
-                it,
-                s.residual.unwrap_or(f64::NAN)
-            );
-        }
-        if let Some(l) = s.lambda_final {
-            println!(
-                "lambda_final = {l:.4} (row spread {:.4})",
-                s.lambda_rows_std
-            );
-        }
-        println!(
-            "eps = {:.5}  mean = {:.5}  var = {:.5}  loss = {:.5}",
-            s.eps, s.mean, s.var, s.loss
-        );
-        if let Some(t) = &s.theory {
-            println!(
-                "theory: eps = {:.5}  mean = {:.5}  var = {:.5}  loss = {:.5}",
-                t.eps, t.mean, t.var, t.loss
-            );
-            println!(
-                "KS = {:.4}  W1 = {:.4}",
-                s.ks.unwrap_or(f64::NAN),
-                s.w1.unwrap_or(f64::NAN)
-            );
-        }
-        if let Some(e) = &s.theory_error {
-            println!("theory unavailable: {e}");
-        }
-        println!("{:.2} s", s.seconds);
+        print_report(&s);
+        Ok(())
     }
-    Ok(())
+}
+
+/// The short human-readable report.
+fn print_report(s: &Summary) {
+    println!(
+        "N = {}, P = {} (alpha = {:.4}), {:?} couplings, {:?} mode, seed {}",
+        s.n, s.p, s.alpha, s.coupling, s.mode, s.seed
+    );
+    if let Some(it) = s.iterations {
+        println!(
+            "lambda = {}: {} L-BFGS iterations, relative gradient {:.2e}",
+            s.lambda,
+            it,
+            s.residual.unwrap_or(f64::NAN)
+        );
+    }
+    if let Some(l) = s.lambda_final {
+        println!(
+            "lambda_final = {l:.4} (row spread {:.4})",
+            s.lambda_rows_std
+        );
+    }
+    println!(
+        "eps = {:.5}  mean = {:.5}  var = {:.5}  loss = {:.5}",
+        s.eps, s.mean, s.var, s.loss
+    );
+    if let Some(t) = &s.replica.theory {
+        println!(
+            "theory: eps = {:.5}  mean = {:.5}  var = {:.5}  loss = {:.5}",
+            t.eps, t.mean, t.var, t.loss
+        );
+        println!(
+            "KS = {:.4}  W1 = {:.4}",
+            s.replica.ks.unwrap_or(f64::NAN),
+            s.replica.w1.unwrap_or(f64::NAN)
+        );
+    }
+    if let Some(e) = &s.replica.theory_error {
+        println!("theory unavailable: {e}");
+    }
+    println!("{:.2} s", s.seconds);
 }

@@ -4,18 +4,18 @@
 //! A claim is one file in this directory exposing
 //! `pub fn run(size: Size, out: &Path) -> Result<Vec<Check>>`, plus one line
 //! in [`REGISTRY`]. The same registry drives the thin binaries in
-//! `validation/` (`cargo run --release --bin NAME -- [--quick] [--out DIR]`),
+//! `validation/` (`cargo run --release --bin NAME -- [--quick] [--out DIR]`,
+//! their command line in `validation/common.rs`),
 //! `plam reproduce [--quick]` and the CI regression test
 //! `tests/validation.rs` (which runs every claim at [`Size::Quick`]).
 //!
 //! Tolerances are derived in `theory/validation.md` and cited as (V1), (V2)…
 
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::Path;
 
 use serde::Serialize;
 
-use crate::figures::report::{self, Check, Stopwatch};
+use crate::figures::report::{Check, Stopwatch};
 use crate::Result;
 
 pub mod basins_load;
@@ -120,47 +120,6 @@ pub fn run_claim(claim: &Claim, size: Size, out: &Path) -> Vec<Check> {
         }
     }
     checks
-}
-
-/// Command-line arguments of a validation binary.
-#[derive(Debug, Clone, clap::Parser)]
-pub struct ValidationArgs {
-    /// Run the CI-sized version (small N, few seeds).
-    #[arg(long)]
-    pub quick: bool,
-    /// Directory for figures (SVG, PNG) and their data (JSON).
-    #[arg(long, default_value = "figures")]
-    pub out: PathBuf,
-}
-
-/// `fn main` of the validation binary for the claim `name`: runs it, prints
-/// the table of checks, exits non-zero on any FAIL.
-pub fn binary_main(name: &str) -> ExitCode {
-    use clap::{CommandFactory, FromArgMatches};
-    let Some(claim) = find(name) else {
-        eprintln!("error: no validation claim called '{name}'");
-        return ExitCode::FAILURE;
-    };
-    let matches = ValidationArgs::command()
-        .name(claim.name)
-        .about(format!(
-            "Validation claim '{0}': {1}. Writes {0}.svg, {0}.png and {0}.json, prints the \
-             checks and exits non-zero if any fails.",
-            claim.name, claim.summary
-        ))
-        .get_matches();
-    let args = match ValidationArgs::from_arg_matches(&matches) {
-        Ok(a) => a,
-        Err(e) => e.exit(),
-    };
-    let size = if args.quick { Size::Quick } else { Size::Full };
-    let checks = run_claim(claim, size, &args.out);
-    print!("{}", report::table(&checks));
-    if checks.iter().all(|c| c.passed) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
 }
 
 /// Small statistics shared by the claims.

@@ -1,0 +1,71 @@
+//! Command-line values of the library's enums: each converts (`From`) into
+//! the enum the library takes, so the library carries no clap derive. Variant
+//! names and help texts are those of the library enums.
+
+use clap::ValueEnum;
+use plam::data::patterns::PatternKind;
+use plam::learning::{Coupling, Init};
+
+/// The distribution of the pattern components ([`PatternKind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PatternKindArg {
+    /// Independent uniform ±1 components (the paper's setting).
+    Binary,
+    /// Independent standard Gaussian components; a neuron's label is the sign of
+    /// its component, so the input/label statistics of each row match the ±1 case
+    /// (random labels independent of unit-variance inputs).
+    Gaussian,
+}
+
+impl From<PatternKindArg> for PatternKind {
+    fn from(a: PatternKindArg) -> Self {
+        match a {
+            PatternKindArg::Binary => PatternKind::Binary,
+            PatternKindArg::Gaussian => PatternKind::Gaussian,
+        }
+    }
+}
+
+/// The coupling structure being trained ([`Coupling`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CouplingArg {
+    /// N×N couplings, zero diagonal; row i is an independent perceptron with input
+    /// ξ_{\i} and label ξ_i.
+    Asymmetric,
+    /// N×N couplings with J_ij = J_ji exactly and zero diagonal.
+    Symmetric,
+    /// A single perceptron: one row of N weights, inputs ξ^μ, random labels y^μ.
+    Perceptron,
+}
+
+impl From<CouplingArg> for Coupling {
+    fn from(a: CouplingArg) -> Self {
+        match a {
+            CouplingArg::Asymmetric => Coupling::Asymmetric,
+            CouplingArg::Symmetric => Coupling::Symmetric,
+            CouplingArg::Perceptron => Coupling::Perceptron,
+        }
+    }
+}
+
+/// Initial couplings of gradient descent ([`Init`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitArg {
+    /// J = 0.
+    Zero,
+    /// The Hebb rule, eq. (T11) (the paper's protocol).
+    Hebb,
+    /// Independent Gaussian entries of standard deviation `init_scale/√N`
+    /// (symmetrised for symmetric couplings), zero diagonal.
+    Random,
+}
+
+impl From<InitArg> for Init {
+    fn from(a: InitArg) -> Self {
+        match a {
+            InitArg::Zero => Init::Zero,
+            InitArg::Hebb => Init::Hebb,
+            InitArg::Random => Init::Random,
+        }
+    }
+}
