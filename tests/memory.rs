@@ -443,7 +443,34 @@ fn retrieval_curve_realises_the_initial_overlap() {
         assert_eq!(pt.samples, p * 3);
         // The realised overlap is 1 − 2k/N, within 1/N of the request.
         assert!((pt.m_in - pt.m_in_target).abs() <= 1.0 / n as f64);
-        assert!(pt.m_final.is_finite() && pt.m_final_err >= 0.0);
+        // m_F and its error bar, eq. (M18), recomputed from one relaxation
+        // per (pattern, trial) with the same flips: the per-pattern means
+        // over trials, their mean, and their standard error over the P
+        // patterns. The final overlaps are multiples of 2/N, so only the
+        // order of the sums differs: 1e-12 is ~10⁴ roundings of the O(1)
+        // means, far below any error in the aggregation (≥ 2/(N·P·trials)
+        // = 8e-5 for a miscounted relaxation).
+        let means: Vec<f64> = (0..p)
+            .map(|mu| {
+                (0..3)
+                    .map(|t| retrieval_curve_pattern(&net, &xi, pt.m_in_target, &opts, mu, t))
+                    .sum::<f64>()
+                    / 3.0
+            })
+            .collect();
+        let mean = means.iter().sum::<f64>() / p as f64;
+        let var = means.iter().map(|m| (m - mean) * (m - mean)).sum::<f64>() / (p - 1) as f64;
+        let sem = (var / p as f64).sqrt();
+        assert!(
+            (pt.m_final - mean).abs() < 1e-12,
+            "{} vs {mean}",
+            pt.m_final
+        );
+        assert!(
+            (pt.m_final_err - sem).abs() < 1e-12,
+            "{} vs {sem}",
+            pt.m_final_err
+        );
     }
     // Stored patterns are recalled exactly from themselves.
     assert_eq!(curve[0].retrieved, 1.0);
@@ -471,7 +498,7 @@ fn bisection_finds_the_recall_threshold() {
         let k = (size * n as f64 / 2.0).round() as usize;
         let m_at = |k: usize| -> f64 {
             let m = 1.0 - 2.0 * k as f64 / n as f64;
-            retrieval_curve_pattern(&net, &xi, m, &opts, mu)
+            retrieval_curve_pattern(&net, &xi, m, &opts, mu, 0)
         };
         assert_eq!(m_at(k), 1.0, "pattern {mu} not recalled at k_c = {k}");
         if k < n / 2 {
@@ -484,18 +511,19 @@ fn bisection_finds_the_recall_threshold() {
     }
 }
 
-/// Final overlap of pattern `mu` alone from initial overlap `m` (trial 0),
-/// using the same flip streams as the batched measurement.
+/// Final overlap of pattern `mu` alone from initial overlap `m` in trial `t`,
+/// using the same flip stream as the batched measurement, eq. (M17).
 fn retrieval_curve_pattern(
     net: &Network,
     xi: &DMatrix<f64>,
     m: f64,
     opts: &RetrievalOptions,
     mu: usize,
+    t: usize,
 ) -> f64 {
     let k = flips_for(xi.nrows(), m).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    rng.set_stream(plam::numerics::rng::FLIPS + mu as u64);
+    rng.set_stream(plam::numerics::rng::FLIPS + (mu * opts.trials + t) as u64);
     let mut order: Vec<usize> = (0..xi.nrows()).collect();
     rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
     let mut x = xi.columns(mu, 1).into_owned();

@@ -88,7 +88,7 @@ pub struct Relaxation {
 /// Tie tolerances `τ_i = 2 N ε_mach Σ_j |J_ij|` of eq. (M13): a bound on the
 /// rounding error of a computed field `Σ_j J_ij x_j` (plus as many
 /// incremental updates) in double precision.
-pub fn tie_tolerances(j: &DMatrix<f64>) -> Vec<f64> {
+pub(crate) fn tie_tolerances(j: &DMatrix<f64>) -> Vec<f64> {
     let n = j.nrows();
     let mut t = vec![0.0; n];
     for col in j.column_iter() {
@@ -178,8 +178,11 @@ impl Network {
         })
     }
 
+    /// Synchronous relaxation, eq. (M14): each step moves all the states
+    /// that are still active at once, and a state leaves the batch at a fixed
+    /// point, on a 2-cycle or at the step cap.
     fn relax_sync(&self, mut states: DMatrix<f64>, max_steps: usize) -> Relaxation {
-        let (n, b) = states.shape();
+        let b = states.ncols();
         let mut steps = vec![0usize; b];
         let mut converged = vec![false; b];
         let mut cycled = vec![false; b];
@@ -189,24 +192,7 @@ impl Network {
         let mut active: Vec<usize> = (0..b).collect();
         let mut t = 0;
         while !active.is_empty() {
-            // Gather the active states, one GEMM for all of them.
-            let xa = DMatrix::from_fn(n, active.len(), |i, k| states[(i, active[k])]);
-            let h = &self.j * &xa;
-            let new: Vec<(Vec<f64>, bool)> = (0..active.len())
-                .into_par_iter()
-                .map(|k| {
-                    let mut changed = false;
-                    let col: Vec<f64> = (0..n)
-                        .map(|i| {
-                            let x = xa[(i, k)];
-                            let y = update(x, h[(i, k)], self.tau[i]);
-                            changed |= y != x;
-                            y
-                        })
-                        .collect();
-                    (col, changed)
-                })
-                .collect();
+            let new = self.sync_step(&states, &active);
             let mut still = Vec::with_capacity(active.len());
             for (k, (col, changed)) in new.into_iter().enumerate() {
                 let c = active[k];
@@ -240,6 +226,31 @@ impl Network {
         }
     }
 
+    /// One synchronous step `x ← sign(J x)` of the columns `active` of
+    /// `states`, as one GEMM: the new columns, each with whether it changed.
+    fn sync_step(&self, states: &DMatrix<f64>, active: &[usize]) -> Vec<(Vec<f64>, bool)> {
+        let n = states.nrows();
+        let xa = DMatrix::from_fn(n, active.len(), |i, k| states[(i, active[k])]);
+        let h = &self.j * &xa;
+        (0..active.len())
+            .into_par_iter()
+            .map(|k| {
+                let mut changed = false;
+                let col: Vec<f64> = (0..n)
+                    .map(|i| {
+                        let x = xa[(i, k)];
+                        let y = update(x, h[(i, k)], self.tau[i]);
+                        changed |= y != x;
+                        y
+                    })
+                    .collect();
+                (col, changed)
+            })
+            .collect()
+    }
+
+    /// Asynchronous relaxation, eq. (M15): the columns in parallel, column
+    /// `c` with the update orders of stream `rng::ASYNC + c`.
     fn relax_async(&self, mut states: DMatrix<f64>, max_sweeps: usize, seed: u64) -> Relaxation {
         let (n, b) = states.shape();
         let out: Vec<(usize, bool)> = states
@@ -290,40 +301,15 @@ pub(crate) fn relax_async_in_place(
     max_sweeps: usize,
 ) -> Option<usize> {
     let n = x.len();
-    let exact = |x: &[f64], h: &mut [f64]| {
-        // h = J x, column by column (J is column-major).
-        h.iter_mut().for_each(|v| *v = 0.0);
-        for (k, &xk) in x.iter().enumerate() {
-            let col = j.column(k);
-            for (hi, &jik) in h.iter_mut().zip(col.iter()) {
-                *hi += jik * xk;
-            }
-        }
-    };
-    exact(x, h);
+    exact_fields(j, x, h);
     let mut since = 0usize; // flips since the last exact computation
     for sweep in 0..=max_sweeps {
         if since >= n {
-            exact(x, h);
+            exact_fields(j, x, h);
             since = 0;
         }
         order.shuffle(rng);
-        let mut flips = 0usize;
-        for &i in order.iter() {
-            let y = update(x[i], h[i], tau[i]);
-            if y != x[i] {
-                if sweep == max_sweeps {
-                    return None;
-                }
-                x[i] = y;
-                flips += 1;
-                let col = j.column(i);
-                let a = 2.0 * y;
-                for (hk, &jki) in h.iter_mut().zip(col.iter()) {
-                    *hk += a * jki;
-                }
-            }
-        }
+        let flips = sweep_once(j, tau, x, h, order, sweep == max_sweeps)?;
         since += flips;
         if flips == 0 {
             if since == 0 {
@@ -331,7 +317,7 @@ pub(crate) fn relax_async_in_place(
             }
             // Confirm on exact fields; if some spin is unstable after all,
             // carry on from the exact fields.
-            exact(x, h);
+            exact_fields(j, x, h);
             since = 0;
             if (0..n).all(|i| update(x[i], h[i], tau[i]) == x[i]) {
                 return Some(sweep);
@@ -339,6 +325,49 @@ pub(crate) fn relax_async_in_place(
         }
     }
     None
+}
+
+/// One sweep of eq. (M15) over the spins in `order`, flipping unstable spins
+/// and updating the fields incrementally, `h += 2 x_i J[:, i]`. Returns the
+/// number of flips, or `None` if a spin must flip while `last` (the sweep cap
+/// is reached).
+fn sweep_once(
+    j: &DMatrix<f64>,
+    tau: &[f64],
+    x: &mut [f64],
+    h: &mut [f64],
+    order: &[usize],
+    last: bool,
+) -> Option<usize> {
+    let mut flips = 0usize;
+    for &i in order {
+        let y = update(x[i], h[i], tau[i]);
+        if y != x[i] {
+            if last {
+                return None;
+            }
+            x[i] = y;
+            flips += 1;
+            let col = j.column(i);
+            let a = 2.0 * y;
+            for (hk, &jki) in h.iter_mut().zip(col.iter()) {
+                *hk += a * jki;
+            }
+        }
+    }
+    Some(flips)
+}
+
+/// Computes the fields `h = J x` exactly, column by column (J is
+/// column-major), eq. (M15).
+fn exact_fields(j: &DMatrix<f64>, x: &[f64], h: &mut [f64]) {
+    h.iter_mut().for_each(|v| *v = 0.0);
+    for (k, &xk) in x.iter().enumerate() {
+        let col = j.column(k);
+        for (hi, &jik) in h.iter_mut().zip(col.iter()) {
+            *hi += jik * xk;
+        }
+    }
 }
 
 /// Overlap `m = (1/N) ξ·x`, eq. (M17).

@@ -19,13 +19,14 @@
 
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{
-    DefaultSettingsBuilder, DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus,
+    DefaultSettingsBuilder, DefaultSolution, DefaultSolver, IPSolver, NonnegativeConeT,
+    SolverStatus,
 };
 
 use crate::{Error, Result};
 
 /// A sparse constraint vector: (variable index, coefficient) pairs.
-pub type SparseRow = Vec<(usize, f64)>;
+pub(crate) type SparseRow = Vec<(usize, f64)>;
 
 /// The decision for one set of constraints.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,58 +68,17 @@ const CERTIFICATE_TOL: f64 = 1e-4;
 
 /// Decides feasibility of {w ∈ R^n : a_μ·w ≥ 1 ∀μ} for sparse rows a_μ by
 /// the maximal-margin QP, verifying the solver's answer either way.
-pub fn max_margin_sparse(n: usize, rows: &[SparseRow]) -> Result<Verdict> {
-    if n == 0 || rows.is_empty() {
-        return Err(Error::InvalidInput(format!(
-            "max_margin needs at least one variable and one constraint (got n = {n}, {} constraints)",
-            rows.len()
-        )));
-    }
-    let m = rows.len();
-    let mut amax: f64 = 0.0;
-    for (mu, r) in rows.iter().enumerate() {
-        for &(j, v) in r {
-            if j >= n || !v.is_finite() {
-                return Err(Error::InvalidInput(format!(
-                    "constraint {mu}: entry ({j}, {v}) is out of range or not finite (n = {n})"
-                )));
-            }
-            amax = amax.max(v.abs());
-        }
-    }
-    if amax == 0.0 {
+///
+/// Fails with [`Error::InvalidInput`] for an empty problem or an entry out of
+/// range, and with [`Error::NoConvergence`] when the solver stops without an
+/// answer or its answer fails verification.
+pub(crate) fn max_margin_sparse(n: usize, rows: &[SparseRow]) -> Result<Verdict> {
+    if check_constraints(n, rows)? == 0.0 {
         // Every a_μ = 0: a_μ·w ≥ 1 is impossible; z = e_1 is a certificate.
         return Ok(Verdict::Infeasible { residual: 0.0 });
     }
-    // Clarabel form: A x + s = b, s ≥ 0 with A = −[a_μ], b = −1.
-    let mut cols: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-    for (mu, r) in rows.iter().enumerate() {
-        for &(j, v) in r {
-            if v != 0.0 {
-                cols[j].push((mu, -v));
-            }
-        }
-    }
-    let mut colptr = Vec::with_capacity(n + 1);
-    let mut rowval = Vec::new();
-    let mut nzval = Vec::new();
-    colptr.push(0);
-    for c in &mut cols {
-        c.sort_by_key(|&(i, _)| i);
-        // Merge duplicate entries of one constraint.
-        let mut last: Option<usize> = None;
-        for &(i, v) in c.iter() {
-            if last == Some(i) {
-                *nzval.last_mut().expect("an entry was pushed") += v;
-            } else {
-                rowval.push(i);
-                nzval.push(v);
-                last = Some(i);
-            }
-        }
-        colptr.push(rowval.len());
-    }
-    let a = CscMatrix::new(m, n, colptr, rowval, nzval);
+    let m = rows.len();
+    let a = constraint_matrix(n, rows);
     let p = CscMatrix::<f64>::identity(n);
     let q = vec![0.0; n];
     let b = vec![-1.0; m];
@@ -133,49 +93,9 @@ pub fn max_margin_sparse(n: usize, rows: &[SparseRow]) -> Result<Verdict> {
     solver.solve();
     let sol = &solver.solution;
     match sol.status {
-        SolverStatus::Solved | SolverStatus::AlmostSolved => {
-            let w = sol.x.clone();
-            let norm = w.iter().map(|v| v * v).sum::<f64>().sqrt();
-            let min_field = rows
-                .iter()
-                .map(|r| r.iter().map(|&(j, v)| v * w[j]).sum::<f64>())
-                .fold(f64::INFINITY, f64::min);
-            // The solver's constraints hold to ~1e-8; accept a_μ·w ≥ 1/2
-            // as the verified strict separation a_μ·w > 0 it certifies.
-            if !(min_field > 0.5 && norm.is_finite() && norm > 0.0) {
-                return Err(Error::NoConvergence {
-                    what: "maximal-margin QP (solution fails verification)".into(),
-                    iterations: sol.iterations as usize,
-                    residual: 1.0 - min_field,
-                    tolerance: 0.5,
-                });
-            }
-            let weights: Vec<f64> = w.iter().map(|v| v / min_field).collect();
-            Ok(Verdict::Feasible {
-                margin: min_field / norm,
-                weights,
-            })
-        }
+        SolverStatus::Solved | SolverStatus::AlmostSolved => verify_solution(rows, sol),
         SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
-            let z = &sol.z;
-            let zsum: f64 = z.iter().map(|v| v.max(0.0)).sum();
-            let mut comb = vec![0.0; n];
-            for (mu, r) in rows.iter().enumerate() {
-                let zm = z[mu].max(0.0);
-                for &(j, v) in r {
-                    comb[j] += zm * v;
-                }
-            }
-            let residual = comb.iter().map(|v| v * v).sum::<f64>().sqrt() / zsum;
-            if !(zsum > 0.0 && residual <= CERTIFICATE_TOL) {
-                return Err(Error::NoConvergence {
-                    what: "maximal-margin QP (infeasibility certificate fails verification)".into(),
-                    iterations: sol.iterations as usize,
-                    residual,
-                    tolerance: CERTIFICATE_TOL,
-                });
-            }
-            Ok(Verdict::Infeasible { residual })
+            verify_certificate(n, rows, sol)
         }
         other => Err(Error::NoConvergence {
             what: format!("maximal-margin QP (clarabel status {other:?})"),
@@ -186,7 +106,119 @@ pub fn max_margin_sparse(n: usize, rows: &[SparseRow]) -> Result<Verdict> {
     }
 }
 
-/// [`max_margin_sparse`] for dense constraint vectors (all of length n).
+/// Checks that the problem is non-empty and every entry is a finite
+/// coefficient of one of the `n` variables; returns the largest |a_μj|.
+fn check_constraints(n: usize, rows: &[SparseRow]) -> Result<f64> {
+    if n == 0 || rows.is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "max_margin needs at least one variable and one constraint (got n = {n}, {} constraints)",
+            rows.len()
+        )));
+    }
+    let mut amax: f64 = 0.0;
+    for (mu, r) in rows.iter().enumerate() {
+        for &(j, v) in r {
+            if j >= n || !v.is_finite() {
+                return Err(Error::InvalidInput(format!(
+                    "constraint {mu}: entry ({j}, {v}) is out of range or not finite (n = {n})"
+                )));
+            }
+            amax = amax.max(v.abs());
+        }
+    }
+    Ok(amax)
+}
+
+/// Clarabel's constraint matrix A = −[a_μ] (rows μ, columns the variables) of
+/// the form A x + s = b, s ≥ 0, b = −1, with the duplicate entries of a
+/// constraint merged.
+fn constraint_matrix(n: usize, rows: &[SparseRow]) -> CscMatrix<f64> {
+    let mut cols: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (mu, r) in rows.iter().enumerate() {
+        for &(j, v) in r {
+            if v != 0.0 {
+                cols[j].push((mu, -v));
+            }
+        }
+    }
+    let mut colptr = Vec::with_capacity(n + 1);
+    let mut rowval = Vec::new();
+    let mut nzval = Vec::new();
+    colptr.push(0);
+    for c in &mut cols {
+        c.sort_by_key(|&(i, _)| i);
+        let mut last: Option<usize> = None;
+        for &(i, v) in c.iter() {
+            if last == Some(i) {
+                *nzval.last_mut().expect("an entry was pushed") += v;
+            } else {
+                rowval.push(i);
+                nzval.push(v);
+                last = Some(i);
+            }
+        }
+        colptr.push(rowval.len());
+    }
+    CscMatrix::new(rows.len(), n, colptr, rowval, nzval)
+}
+
+/// Verifies the solver's maximal-margin w constraint by constraint and
+/// returns it rescaled so that min_μ a_μ·w = 1.
+fn verify_solution(rows: &[SparseRow], sol: &DefaultSolution<f64>) -> Result<Verdict> {
+    let w = sol.x.clone();
+    let norm = w.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let min_field = rows
+        .iter()
+        .map(|r| r.iter().map(|&(j, v)| v * w[j]).sum::<f64>())
+        .fold(f64::INFINITY, f64::min);
+    // The solver's constraints hold to ~1e-8; accept a_μ·w ≥ 1/2
+    // as the verified strict separation a_μ·w > 0 it certifies.
+    if !(min_field > 0.5 && norm.is_finite() && norm > 0.0) {
+        return Err(Error::NoConvergence {
+            what: "maximal-margin QP (solution fails verification)".into(),
+            iterations: sol.iterations as usize,
+            residual: 1.0 - min_field,
+            tolerance: 0.5,
+        });
+    }
+    let weights: Vec<f64> = w.iter().map(|v| v / min_field).collect();
+    Ok(Verdict::Feasible {
+        margin: min_field / norm,
+        weights,
+    })
+}
+
+/// Verifies the solver's Farkas certificate z ≥ 0: the margin bound
+/// |Σ z_μ a_μ|₂ / Σ z_μ must be at most [`CERTIFICATE_TOL`].
+fn verify_certificate(n: usize, rows: &[SparseRow], sol: &DefaultSolution<f64>) -> Result<Verdict> {
+    let z = &sol.z;
+    let zsum: f64 = z.iter().map(|v| v.max(0.0)).sum();
+    let mut comb = vec![0.0; n];
+    for (mu, r) in rows.iter().enumerate() {
+        let zm = z[mu].max(0.0);
+        for &(j, v) in r {
+            comb[j] += zm * v;
+        }
+    }
+    let residual = comb.iter().map(|v| v * v).sum::<f64>().sqrt() / zsum;
+    if !(zsum > 0.0 && residual <= CERTIFICATE_TOL) {
+        return Err(Error::NoConvergence {
+            what: "maximal-margin QP (infeasibility certificate fails verification)".into(),
+            iterations: sol.iterations as usize,
+            residual,
+            tolerance: CERTIFICATE_TOL,
+        });
+    }
+    Ok(Verdict::Infeasible { residual })
+}
+
+/// Decides feasibility of {w : a_μ·w ≥ 1 ∀μ} for dense constraint vectors
+/// a_μ (all of one length n) by the maximal-margin QP, verifying the solver's
+/// answer either way.
+///
+/// Fails with [`Error::InvalidInput`] for an empty problem or vectors of
+/// different lengths, and with [`Error::NoConvergence`] when the solver stops
+/// without an answer or its answer fails verification.
 pub fn max_margin_dense(rows: &[Vec<f64>]) -> Result<Verdict> {
     let n = rows.first().map_or(0, |r| r.len());
     if rows.iter().any(|r| r.len() != n) {
@@ -221,7 +253,7 @@ fn check_patterns(patterns: &[Vec<f64>]) -> Result<usize> {
 }
 
 /// The constraints of row i of an asymmetric network: a_μ = ξ_i^μ ξ_{\i}^μ.
-pub fn row_constraints(patterns: &[Vec<f64>], i: usize) -> Result<Vec<Vec<f64>>> {
+pub(crate) fn row_constraints(patterns: &[Vec<f64>], i: usize) -> Result<Vec<Vec<f64>>> {
     let n = check_patterns(patterns)?;
     if i >= n {
         return Err(Error::InvalidInput(format!(
@@ -234,7 +266,8 @@ pub fn row_constraints(patterns: &[Vec<f64>], i: usize) -> Result<Vec<Vec<f64>>>
         .collect())
 }
 
-/// Decides row i of an asymmetric network (rows are independent problems).
+/// Decides row i of an asymmetric network (rows are independent problems);
+/// the weights of a feasible verdict are J_ij for j ≠ i in increasing j.
 pub fn row_verdict(patterns: &[Vec<f64>], i: usize) -> Result<Verdict> {
     max_margin_dense(&row_constraints(patterns, i)?)
 }
@@ -250,7 +283,8 @@ pub fn pair_index(n: usize, i: usize, j: usize) -> usize {
 
 /// Decides whether one symmetric coupling matrix (N(N−1)/2 parameters)
 /// stabilises every pattern at every site: one QP over all couplings with
-/// the N·P constraints ξ_i^μ Σ_{j≠i} J_ij ξ_j^μ ≥ 1.
+/// the N·P constraints ξ_i^μ Σ_{j≠i} J_ij ξ_j^μ ≥ 1. The weights of a
+/// feasible verdict are the couplings J_ij = J_ji at [`pair_index`]`(N, i, j)`.
 pub fn symmetric_verdict(patterns: &[Vec<f64>]) -> Result<Verdict> {
     let n = check_patterns(patterns)?;
     let mut rows = Vec::with_capacity(n * patterns.len());

@@ -12,7 +12,7 @@
 //! All `P × trials` relaxations of one measurement run together as one
 //! batched relaxation (see [`crate::memory::dynamics`]).
 
-use crate::error::{ensure, Error, Result};
+use crate::error::{ensure, Result};
 use crate::memory::couplings::{check_patterns, stabilities};
 use crate::memory::dynamics::{overlap, DynamicsOptions, Network};
 use crate::numerics::rng;
@@ -123,16 +123,15 @@ impl<'a> Plan<'a> {
         x
     }
 
-    /// Relaxes the columns `cols` from `flips` flipped spins; returns for each
-    /// the final overlap, whether the pattern was recalled exactly (eq. (M19)),
-    /// whether the relaxation converged and whether it stopped on a 2-cycle.
+    /// Relaxes the columns `cols` from `flips` flipped spins and reports the
+    /// outcome of each.
     fn run(
         &self,
         net: &Network,
         cols: &[usize],
         flips: &[usize],
         dyn_opts: &DynamicsOptions,
-    ) -> Result<Vec<(f64, bool, bool, bool)>> {
+    ) -> Result<Vec<Outcome>> {
         let x = self.states(cols, flips);
         let r = net.relax(x, dyn_opts)?;
         Ok(cols
@@ -142,10 +141,27 @@ impl<'a> Plan<'a> {
                 let xi = self.patterns.column(self.pattern_of(c));
                 let m = overlap(xi.as_slice(), r.states.column(k).as_slice());
                 let exact = r.converged[k] && r.states.column(k).iter().eq(xi.iter());
-                (m, exact, r.converged[k], r.cycled[k])
+                Outcome {
+                    overlap: m,
+                    retrieved: exact,
+                    converged: r.converged[k],
+                    cycled: r.cycled[k],
+                }
             })
             .collect())
     }
+}
+
+/// The outcome of one relaxation from a perturbed pattern.
+struct Outcome {
+    /// Final overlap with the pattern, eq. (M17).
+    overlap: f64,
+    /// Whether the pattern was recalled exactly, eq. (M19).
+    retrieved: bool,
+    /// Whether the relaxation reached a fixed point.
+    converged: bool,
+    /// Whether it stopped on a 2-cycle.
+    cycled: bool,
 }
 
 /// Per-pattern means of per-(pattern, trial) values (or the values
@@ -205,8 +221,11 @@ pub fn retrieval_curve(
         .map(|&m| {
             let k = flips_for(n, m)?;
             let res = plan.run(net, &cols, &vec![k; cols.len()], &opts.dynamics)?;
-            let mf: Vec<f64> = res.iter().map(|r| r.0).collect();
-            let ok: Vec<f64> = res.iter().map(|r| if r.1 { 1.0 } else { 0.0 }).collect();
+            let mf: Vec<f64> = res.iter().map(|r| r.overlap).collect();
+            let ok: Vec<f64> = res
+                .iter()
+                .map(|r| if r.retrieved { 1.0 } else { 0.0 })
+                .collect();
             let (m_final, m_final_err) = mean_sem(&units(&mf, p, opts.trials));
             let (retrieved, retrieved_err) = mean_sem(&units(&ok, p, opts.trials));
             Ok(RetrievalPoint {
@@ -217,8 +236,8 @@ pub fn retrieval_curve(
                 m_final_err,
                 retrieved,
                 retrieved_err,
-                converged: res.iter().filter(|r| r.2).count() as f64 / res.len() as f64,
-                cycled: res.iter().filter(|r| r.3).count() as f64 / res.len() as f64,
+                converged: res.iter().filter(|r| r.converged).count() as f64 / res.len() as f64,
+                cycled: res.iter().filter(|r| r.cycled).count() as f64 / res.len() as f64,
                 samples: res.len(),
             })
         })
@@ -263,22 +282,51 @@ pub fn basin_sizes(
     let plan = Plan::new(patterns, opts.trials, opts.seed)?;
     let (n, p) = patterns.shape();
     let total = p * opts.trials;
-    let kmax = n / 2;
     let mut relaxations = 0;
     let mut capped = 0;
     let mut cycled = 0;
-    let mut run = |cols: &[usize], flips: &[usize]| -> Result<Vec<bool>> {
+    let recalls = |cols: &[usize], flips: &[usize]| -> Result<Vec<bool>> {
         let r = plan.run(net, cols, flips, &opts.dynamics)?;
         relaxations += r.len();
-        cycled += r.iter().filter(|x| x.3).count();
-        capped += r.iter().filter(|x| !x.2 && !x.3).count();
-        Ok(r.into_iter().map(|x| x.1).collect())
+        cycled += r.iter().filter(|x| x.cycled).count();
+        capped += r.iter().filter(|x| !x.converged && !x.cycled).count();
+        Ok(r.into_iter().map(|x| x.retrieved).collect())
     };
+    let thresholds = recall_thresholds(total, n / 2, recalls)?;
+    let fixed = thresholds.iter().filter(|k| k.is_some()).count();
+    let b: Vec<f64> = thresholds
+        .iter()
+        .map(|l| l.map_or(0.0, |k| 2.0 * k as f64 / n as f64))
+        .collect();
+    let per_pattern: Vec<f64> = b
+        .chunks(opts.trials)
+        .map(|c| c.iter().sum::<f64>() / opts.trials as f64)
+        .collect();
+    let (basin_size, basin_size_err) = mean_sem(&units(&b, p, opts.trials));
+    Ok(Basins {
+        basin_size,
+        basin_size_err,
+        per_pattern,
+        fixed_points: fixed as f64 / total as f64,
+        relaxations,
+        cycled,
+        capped,
+    })
+}
+
+/// The recall thresholds `k_c ≤ kmax` of the `total` (pattern, trial) pairs
+/// by bisection, eq. (M20); `None` for a pattern that is not recalled even
+/// from itself (k = 0). `recalls(cols, flips)` relaxes the pairs `cols` from
+/// `flips` flipped spins, all at once, and says which were recalled exactly.
+fn recall_thresholds(
+    total: usize,
+    kmax: usize,
+    mut recalls: impl FnMut(&[usize], &[usize]) -> Result<Vec<bool>>,
+) -> Result<Vec<Option<usize>>> {
     // lo: largest k known to recall (None: not even k = 0); hi: smallest k
     // known not to recall.
     let all: Vec<usize> = (0..total).collect();
-    let at0 = run(&all, &vec![0; total])?;
-    let fixed = at0.iter().filter(|&&b| b).count();
+    let at0 = recalls(&all, &vec![0; total])?;
     let mut lo: Vec<Option<usize>> = at0.iter().map(|&b| b.then_some(0)).collect();
     // hi starts one past ⌊N/2⌋ without a test: bisection then reaches
     // lo = ⌊N/2⌋ when every tested k recalls, and no round is spent on the
@@ -291,13 +339,13 @@ pub fn basin_sizes(
             .filter(|&c| matches!(lo[c], Some(l) if hi[c] > l + 1))
             .collect();
         if open.is_empty() {
-            break;
+            return Ok(lo);
         }
         let mids: Vec<usize> = open
             .iter()
             .map(|&c| (lo[c].unwrap_or(0) + hi[c]) / 2)
             .collect();
-        let r = run(&open, &mids)?;
+        let r = recalls(&open, &mids)?;
         for ((&c, &m), ok) in open.iter().zip(&mids).zip(r) {
             if ok {
                 lo[c] = Some(m);
@@ -306,28 +354,8 @@ pub fn basin_sizes(
             }
         }
     }
-    let b: Vec<f64> = lo
-        .iter()
-        .map(|l| l.map_or(0.0, |k| 2.0 * k as f64 / n as f64))
-        .collect();
-    let per_pattern: Vec<f64> = b
-        .chunks(opts.trials)
-        .map(|c| c.iter().sum::<f64>() / opts.trials as f64)
-        .collect();
-    let (basin_size, basin_size_err) = mean_sem(&units(&b, p, opts.trials));
-    if !basin_size.is_finite() {
-        return Err(Error::Other("basin size is not finite".into()));
-    }
-    Ok(Basins {
-        basin_size,
-        basin_size_err,
-        per_pattern,
-        fixed_points: fixed as f64 / total as f64,
-        relaxations,
-        cycled,
-        capped,
-    })
 }
+
 /// The patterns must have one row per neuron of the network.
 fn check_sizes(net: &Network, patterns: &DMatrix<f64>) -> Result<()> {
     ensure(net.n() == patterns.nrows(), || {
