@@ -14,7 +14,7 @@
 //! * [`unlearning()`] — Hebbian unlearning ("dreaming") with the stopping rule
 //!   of Benedetti et al. 2022, eqs. (M11)–(M12);
 //! * [`pseudo_likelihood()`] — the pseudo-likelihood rule, eq. (M1), delegated
-//!   to the simulation engine ([`crate::learning::training`]).
+//!   to the simulation engine ([`crate::learning`]).
 //!
 //! This file holds what the rules share: the result type [`Trained`] and the
 //! row-by-row dual form of eq. (M6) used by the perceptron and the AdaTron.

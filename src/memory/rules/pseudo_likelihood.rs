@@ -1,16 +1,14 @@
 //! The pseudo-likelihood rule, eq. (M1) of `theory/memory.md`: an adapter
-//! over the simulation engine's training ([`crate::learning::training`]).
+//! over the simulation engine's training ([`crate::learning`]).
 
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, Error, Result};
 use crate::learning::couplings::zero_diagonal;
-use crate::learning::training::{
-    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem,
-};
+use crate::learning::{train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem};
 use crate::memory::couplings::check_patterns;
 use nalgebra::DMatrix;
 
-/// How the pseudo-likelihood couplings are trained (see [`crate::learning::training`]).
+/// How the pseudo-likelihood couplings are trained (see [`crate::learning`]).
 #[derive(Clone, Debug)]
 pub enum PlTraining {
     /// Unbounded norm: full-batch gradient descent; [`GdConfig::paper`] is the
@@ -21,8 +19,8 @@ pub enum PlTraining {
 }
 
 /// Pseudo-likelihood couplings, eq. (M1), asymmetric or symmetric, trained by
-/// the simulation engine ([`crate::learning::training::train_gd`] or
-/// [`crate::learning::training::train_fixed_norm`]); this is a thin adapter that
+/// the simulation engine ([`crate::learning::train_gd`] or
+/// [`crate::learning::train_fixed_norm`]); this is a thin adapter that
 /// checks the result is a valid coupling matrix for the dynamics.
 ///
 /// Fails with [`Error::InvalidInput`] for [`Coupling::Perceptron`], with the
