@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use super::Size;
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::training::{Coupling, GdConfig};
 use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
 use crate::memory::retrieval::{basin_sizes, storage, RetrievalOptions};

@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{stats, Size};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
 use crate::replica::capacity::{cover_probability, max_margin};
 use crate::Result;

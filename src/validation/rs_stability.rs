@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use super::stabilities_fixed_norm::{simulate, SizeStats};
 use super::Size;
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::replica::saddle_point::solve_pl;
 use crate::{Error, Result};
 

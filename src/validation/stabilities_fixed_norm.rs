@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use super::{stats, Size};
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::stabilities::Stabilities;
 use crate::learning::training::{train_fixed_norm, Coupling, FixedNormConfig, Problem};
 use crate::numerics::normal;

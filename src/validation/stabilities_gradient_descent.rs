@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use super::{stats, Size};
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::training::{train_gd, Coupling, GdConfig, Problem, TrajectoryPoint};
 use crate::numerics::statistics::Histogram;
 use crate::replica::capacity::max_margin;
