@@ -1,5 +1,19 @@
-//! Figures: chart rendering (SVG and PNG with an embedded font) and the
-//! tables of checks written to `REPORT.md`.
+//! Figures: the figure data model, its style, rendering to SVG and PNG with
+//! an embedded font, and the tables of checks written to `REPORT.md`.
+//!
+//! - [`figure`]: [`Figure`], [`Panel`], [`Series`], the plain data that is
+//!   drawn and serialised next to every chart;
+//! - [`style`]: panel size, font sizes, the colour [`palette`];
+//! - `axes`, `render`, `embed` (private): coordinate transforms and tick
+//!   labels, drawing with `plotters`, the SVG's embedded font;
+//! - [`report`]: checks, their table, `REPORT.md` and the JSON data files.
 
-pub mod plotting;
+mod axes;
+mod embed;
+pub mod figure;
+mod render;
 pub mod report;
+pub mod style;
+
+pub use figure::{Dash, Figure, LegendAt, Panel, Series};
+pub use style::{palette, Rgb};

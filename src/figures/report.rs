@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::data::output;
-use crate::figures::plotting::Figure;
+use crate::figures::Figure;
 use crate::Result;
 
 /// How a check compares its measurement with the tolerance.

@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use super::Size;
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::{Coupling, GdConfig};
 use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
 use crate::memory::retrieval::{basin_sizes, storage, RetrievalOptions};
@@ -51,6 +51,8 @@ pub struct LoadPoint {
     pub seconds: f64,
 }
 
+/// Trains a network of N neurons at load α with the given couplings (paper
+/// protocol) and measures storage (M2), basin (M20) and asymmetry (M16).
 fn point(
     n: usize,
     alpha: f64,
@@ -92,22 +94,20 @@ fn point(
     })
 }
 
-/// Runs the claim.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
-    let n = size.pick(100, 1000);
-    let alphas: Vec<f64> = match size {
-        Size::Quick => vec![0.1, 0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.5],
-        Size::Full => (1..=15).map(|k| k as f64 / 10.0).collect(),
-    };
-    let trials = size.pick(2, 1);
-    let epochs = 10_000;
+/// The two sweeps over `alphas`: asymmetric couplings at every
+/// load, symmetric couplings up to the first load where the basin vanishes.
+fn sweep(
+    n: usize,
+    alphas: &[f64],
+    epochs: usize,
+    trials: usize,
+) -> Result<(Vec<LoadPoint>, Vec<LoadPoint>)> {
     let mut asym = Vec::new();
     let mut sym = Vec::new();
     for (k, &alpha) in alphas.iter().enumerate() {
         let seed = SEED + k as u64;
         asym.push(point(n, alpha, seed, Coupling::Asymmetric, epochs, trials)?);
     }
-    // The symmetric sweep stops at the first load where the basin vanishes.
     for (k, &alpha) in alphas.iter().enumerate() {
         let seed = SEED + k as u64;
         let pt = point(n, alpha, seed, Coupling::Symmetric, epochs, trials)?;
@@ -117,24 +117,36 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             break;
         }
     }
+    Ok((asym, sym))
+}
 
-    // ---- checks ----
-    let mut checks = Vec::new();
-    // (M28) Monotone decay of the asymmetric basin.
+/// (M28) Monotone decay of the asymmetric basin.
+fn decay_check(asym: &[LoadPoint]) -> Check {
     let worst_rise = asym
         .windows(2)
         .map(|w| (w[1].basin - w[0].basin) / w[0].basin_err.hypot(w[1].basin_err).max(1e-12))
         .fold(f64::NEG_INFINITY, f64::max);
-    checks.push(
-        Check::at_most(
-            "largest rise of the asymmetric basin between loads (z)",
-            worst_rise,
-            3.0,
-        )
-        .note("(M28) monotone decay, 3σ"),
-    );
-    // (M29) The symmetric basin vanishes inside the sweep ...
-    let vanish = sym.last().filter(|p| p.basin == 0.0).map(|p| p.alpha);
+    Check::at_most(
+        "largest rise of the asymmetric basin between loads (z)",
+        worst_rise,
+        3.0,
+    )
+    .note("(M28) monotone decay, 3σ")
+}
+
+/// The load where the symmetric basin vanished (the sweep's last load, if
+/// its basin is closed).
+fn vanishing_load(sym: &[LoadPoint]) -> Option<f64> {
+    sym.last().filter(|p| p.basin == 0.0).map(|p| p.alpha)
+}
+
+/// (M29) The symmetric basin vanishes inside the sweep, while on the
+/// approach to it (0.7 ≤ α, symmetric basin still open) the asymmetric
+/// basins are larger (pooled difference over those loads) and at it most
+/// asymmetric patterns are still fixed points.
+fn vanishing_checks(asym: &[LoadPoint], sym: &[LoadPoint]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let vanish = vanishing_load(sym);
     checks.push(
         Check::at_least(
             "symmetric basin vanishes inside the sweep (1 = yes)",
@@ -146,8 +158,6 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             vanish.map_or("none".into(), |a| format!("{a}"))
         )),
     );
-    // ... and on the approach to it (0.7 ≤ α, symmetric basin still open) the
-    // asymmetric basins are larger: pooled difference over those loads.
     let (mut diff, mut var, mut loads) = (0.0, 0.0, Vec::new());
     for s in sym
         .iter()
@@ -179,34 +189,38 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             .note("(M29) most asymmetric patterns are still fixed points there"),
         );
     }
-    // (M30) Asymmetry grows with the load.
+    checks
+}
+
+/// (M30) Asymmetry grows with the load.
+fn asymmetry_check(asym: &[LoadPoint]) -> Check {
     let min_step = asym
         .windows(2)
         .map(|w| w[1].asymmetry - w[0].asymmetry)
         .fold(f64::INFINITY, f64::min);
-    checks.push(
-        Check::at_least(
-            "smallest increase of the asymmetry between loads",
-            min_step,
-            0.0,
-        )
-        .note("(M30) asymmetry increases with α"),
-    );
+    Check::at_least(
+        "smallest increase of the asymmetry between loads",
+        min_step,
+        0.0,
+    )
+    .note("(M30) asymmetry increases with α")
+}
 
-    // ---- figure ----
+/// The basin sizes against α (log axis) and the asymmetry inset.
+fn build_figure(n: usize, asym: &[LoadPoint], sym: &[LoadPoint]) -> Figure {
     let log_pts = |v: &[LoadPoint]| -> (Vec<(f64, f64)>, Vec<f64>) {
         v.iter()
             .filter(|p| p.basin > 0.0)
             .map(|p| ((p.alpha, p.basin), p.basin_err))
             .unzip()
     };
-    let (axy, aerr) = log_pts(&asym);
-    let (sxy, serr) = log_pts(&sym);
+    let (axy, aerr) = log_pts(asym);
+    let (sxy, serr) = log_pts(sym);
     let basins = Panel::new("load α = P/N", "basin size 1 − m_IN^c")
         .y_log()
         .legend(LegendAt::LowerLeft)
         .note(format!("PL, paper protocol, N = {n}"))
-        .note(match vanish {
+        .note(match vanishing_load(sym) {
             Some(a) => format!("symmetric basin = 0 at α = {a}"),
             None => "symmetric basin open over the sweep".into(),
         })
@@ -222,6 +236,29 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             Dash::Solid,
             palette::BLUE,
         ));
+    Figure::new(
+        "Basins of attraction of pseudo-likelihood networks against the load",
+        2,
+        vec![basins, inset],
+    )
+}
+
+/// Runs the claim: the load sweeps, checks (M28)–(M30), and
+/// `basins_load.{svg,png,json}`.
+pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+    let n = size.pick(100, 1000);
+    let alphas: Vec<f64> = match size {
+        Size::Quick => vec![0.1, 0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.5],
+        Size::Full => (1..=15).map(|k| k as f64 / 10.0).collect(),
+    };
+    let trials = size.pick(2, 1);
+    let epochs = 10_000;
+    let (asym, sym) = sweep(n, &alphas, epochs, trials)?;
+
+    let mut checks = vec![decay_check(&asym)];
+    checks.extend(vanishing_checks(&asym, &sym));
+    checks.push(asymmetry_check(&asym));
+
     #[derive(Serialize)]
     struct Meta<'a> {
         size: Size,
@@ -232,15 +269,10 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         asymmetric: &'a [LoadPoint],
         symmetric: &'a [LoadPoint],
     }
-    let fig = Figure::new(
-        "Basins of attraction of pseudo-likelihood networks against the load",
-        2,
-        vec![basins, inset],
-    );
     save_figure(
         out,
         "basins_load",
-        &fig,
+        &build_figure(n, &asym, &sym),
         &Meta {
             size,
             seed: SEED,

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use super::Size;
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
 use crate::learning::{Coupling, GdConfig};
 use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
 use crate::memory::retrieval::{
@@ -59,6 +59,8 @@ pub struct RuleResult {
     pub measure_seconds: f64,
 }
 
+/// Measures one rule's couplings: storage (M2), retrieval curve (M18),
+/// basin (M20) and asymmetry (M16).
 fn measure(
     label: &str,
     training: String,
@@ -93,130 +95,98 @@ fn z(a: f64, sa: f64, b: f64, sb: f64) -> f64 {
     (a - b) / sa.hypot(sb).max(1e-12)
 }
 
-/// Runs the claim.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
-    let n = size.pick(200, 1000);
-    let points = size.pick(20, 50);
-    let m_grid: Vec<f64> = (0..=points).map(|k| k as f64 / points as f64).collect();
-    let trials = size.pick(2, 1);
-    let epochs = 10_000;
-    let xi = Patterns::generate(n, ALPHA, PatternKind::Binary, SEED)?.xi;
-    let opts = RetrievalOptions {
-        dynamics: DynamicsOptions {
-            schedule: Schedule::Synchronous,
-            max_steps: MAX_STEPS,
-            seed: SEED,
-        },
-        trials,
-        seed: SEED,
-    };
-    let mut results: Vec<RuleResult> = Vec::new();
-
-    // Pseudo-likelihood, the paper's protocol.
+/// Runs `train`, returning its value and the seconds it took.
+fn timed<T>(train: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
     let clock = Stopwatch::start();
-    let j = rules::pseudo_likelihood(
-        &xi,
-        Coupling::Asymmetric,
-        &PlTraining::GradientDescent(GdConfig::paper(epochs)),
-    )?;
-    let t = clock.seconds();
-    results.push(measure(
+    let value = train()?;
+    Ok((value, clock.seconds()))
+}
+
+/// Trains every rule on the patterns `xi` and measures it, in figure order:
+/// pseudo-likelihood (the paper's protocol), the perceptrons at κ_max, 0.7,
+/// 0.1 and 0, Hebb, the pseudo-inverse and unlearning.
+fn train_and_measure(
+    xi: &nalgebra::DMatrix<f64>,
+    m_grid: &[f64],
+    opts: &RetrievalOptions,
+    epochs: usize,
+) -> Result<Vec<RuleResult>> {
+    let on = |label: &str, training: String, j, t| measure(label, training, j, xi, m_grid, opts, t);
+    let mut results: Vec<RuleResult> = Vec::new();
+    let (j, t) = timed(|| {
+        rules::pseudo_likelihood(
+            xi,
+            Coupling::Asymmetric,
+            &PlTraining::GradientDescent(GdConfig::paper(epochs)),
+        )
+    })?;
+    results.push(on(
         "pseudo-likelihood",
         format!("gradient descent from Hebb, β = 0.1, lr 10, {epochs} epochs"),
         j,
-        &xi,
-        &m_grid,
-        &opts,
         t,
     )?);
-
-    // Perceptrons: maximal margin, then κ = 0.7, 0.1, 0.
-    let clock = Stopwatch::start();
-    let mm = rules::max_margin(&xi, 1e-3, 100_000)?;
-    let t = clock.seconds();
+    let (mm, t) = timed(|| rules::max_margin(xi, 1e-3, 100_000))?;
     let kmax = mm.kappa_mean();
-    results.push(measure(
-        "perceptron κ = κ_max",
-        format!(
-            "AdaTron, mean κ_max = {kmax:.4}, certified gap {:.1e}",
-            mm.relative_gap()
-        ),
-        mm.couplings,
-        &xi,
-        &m_grid,
-        &opts,
-        t,
-    )?);
+    let training = format!(
+        "AdaTron, mean κ_max = {kmax:.4}, certified gap {:.1e}",
+        mm.relative_gap()
+    );
+    results.push(on("perceptron κ = κ_max", training, mm.couplings, t)?);
     for kappa in [0.7, 0.1, 0.0] {
-        let clock = Stopwatch::start();
-        let p = rules::perceptron(&xi, kappa, 100_000)?;
-        let t = clock.seconds();
-        results.push(measure(
+        let (p, t) = timed(|| rules::perceptron(xi, kappa, 100_000))?;
+        results.push(on(
             &format!("perceptron κ = {kappa}"),
             format!("cyclic perceptron, {} epochs", p.epochs),
             p.couplings,
-            &xi,
-            &m_grid,
-            &opts,
             t,
         )?);
     }
-    let clock = Stopwatch::start();
-    let h = rules::hebb(&xi)?;
-    let t = clock.seconds();
-    results.push(measure(
-        "Hebb",
-        "Hebb rule".into(),
-        h,
-        &xi,
-        &m_grid,
-        &opts,
-        t,
-    )?);
-    let clock = Stopwatch::start();
-    let pinv = rules::pseudo_inverse(&xi)?;
-    let t = clock.seconds();
-    results.push(measure(
-        "pseudo-inverse",
-        "projector rule".into(),
-        pinv,
-        &xi,
-        &m_grid,
-        &opts,
-        t,
-    )?);
-    let clock = Stopwatch::start();
-    let u = rules::unlearning(
-        &xi,
-        &UnlearningOptions {
-            epsilon: 0.01,
-            seed: SEED,
-            ..Default::default()
-        },
-    )?;
-    let t = clock.seconds();
-    results.push(measure(
+    let (h, t) = timed(|| rules::hebb(xi))?;
+    results.push(on("Hebb", "Hebb rule".into(), h, t)?);
+    let (pinv, t) = timed(|| rules::pseudo_inverse(xi))?;
+    results.push(on("pseudo-inverse", "projector rule".into(), pinv, t)?);
+    let (u, t) = timed(|| {
+        rules::unlearning(
+            xi,
+            &UnlearningOptions {
+                epsilon: 0.01,
+                seed: SEED,
+                ..Default::default()
+            },
+        )
+    })?;
+    results.push(on(
         "unlearning",
         format!("ε = 0.01, {} dreams (stopped at min Δ > 0)", u.epochs),
         u.couplings,
-        &xi,
-        &m_grid,
-        &opts,
         t,
     )?);
+    Ok(results)
+}
 
-    // ---- checks ----
-    let mut checks = Vec::new();
-    let pl = &results[0];
-    // Every rule but Hebb (α = 0.4 > α_c^Hebb) stores all patterns.
-    for r in results.iter().filter(|r| r.label != "Hebb") {
-        checks.push(
+/// The rule labelled `label`.
+fn by<'a>(results: &'a [RuleResult], label: &str) -> &'a RuleResult {
+    results.iter().find(|r| r.label == label).expect("rule ran")
+}
+
+/// Every rule but Hebb (α = 0.4 > α_c^Hebb) stores all patterns (M2).
+fn storage_checks(results: &[RuleResult]) -> Vec<Check> {
+    results
+        .iter()
+        .filter(|r| r.label != "Hebb")
+        .map(|r| {
             Check::at_least(format!("storage, {}", r.label), r.storage, 1.0)
                 .note("all patterns are fixed points (M2); exact")
-                .runtime(r.train_seconds + r.measure_seconds),
-        );
-    }
-    // Dominance of the PL curve and basin (M25).
+                .runtime(r.train_seconds + r.measure_seconds)
+        })
+        .collect()
+}
+
+/// Dominance of the PL curve and basin over every other rule (M25).
+fn dominance_checks(results: &[RuleResult], grid_points: usize) -> Vec<Check> {
+    let pl = &results[0];
+    let mut checks = Vec::new();
     for r in &results[1..] {
         let worst = pl
             .curve
@@ -231,8 +201,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
                 -3.5,
             )
             .note(format!(
-                "(M25) PL curve not below, 3.5σ over {} points",
-                m_grid.len()
+                "(M25) PL curve not below, 3.5σ over {grid_points} points"
             )),
         );
         checks.push(
@@ -247,17 +216,21 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             .note("(M25) PL basin not smaller, 3σ"),
         );
     }
-    // Perceptron ordering κ = 0 < 0.1 < 0.7 < κ_max (M26).
-    let by = |l: &str| results.iter().find(|r| r.label == l).expect("rule ran");
+    checks
+}
+
+/// Perceptron ordering κ = 0 < 0.1 < 0.7 < κ_max of the basins (M26).
+fn ordering_checks(results: &[RuleResult]) -> Vec<Check> {
     let chain = [
         "perceptron κ = 0",
         "perceptron κ = 0.1",
         "perceptron κ = 0.7",
         "perceptron κ = κ_max",
     ];
-    for w in chain.windows(2) {
-        let (a, b) = (by(w[0]), by(w[1]));
-        checks.push(
+    chain
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (by(results, w[0]), by(results, w[1]));
             Check::at_least(
                 format!(
                     "z(basin {} − basin {}) [{:.4} vs {:.4}]",
@@ -266,18 +239,22 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
                 z(b.basin, b.basin_err, a.basin, a.basin_err),
                 3.0,
             )
-            .note("(M26) larger margin, larger basin; 3σ"),
-        );
-    }
-    // Hebb above α_c ≈ 0.138 (M23): no retrieval even from the pattern.
-    let hebb = by("Hebb");
-    let at1 = hebb.curve.last().expect("m_IN = 1 is on the grid");
-    checks.push(
-        Check::at_most("Hebb m_F from m_IN = 1 at α = 0.4", at1.m_final, 0.6)
-            .note("(M23) AGS: no retrieval state above α_c = 0.138; spin-glass overlap ≈ 0.3"),
-    );
+            .note("(M26) larger margin, larger basin; 3σ")
+        })
+        .collect()
+}
 
-    // ---- figure ----
+/// Hebb above α_c ≈ 0.138 (M23): no retrieval even from the pattern.
+fn hebb_check(results: &[RuleResult]) -> Check {
+    let hebb = by(results, "Hebb");
+    let at1 = hebb.curve.last().expect("m_IN = 1 is on the grid");
+    Check::at_most("Hebb m_F from m_IN = 1 at α = 0.4", at1.m_final, 0.6)
+        .note("(M23) AGS: no retrieval state above α_c = 0.138; spin-glass overlap ≈ 0.3")
+}
+
+/// The two panels: final overlap m_F(m_IN) (M18) and the fraction retrieved
+/// exactly, one curve per rule.
+fn build_figure(results: &[RuleResult], n: usize) -> Figure {
     let colors: [Rgb; 8] = [
         palette::RED,
         palette::seq(0),
@@ -316,6 +293,38 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             c,
         ));
     }
+    Figure::new(
+        "Retrieval at α = 0.4: pseudo-likelihood against classical rules",
+        2,
+        vec![curves, retrieved],
+    )
+}
+
+/// Runs the claim: trains and measures every rule on the same patterns,
+/// checks (M2), (M23), (M25), (M26), and writes `basins_retrieval.{svg,png,json}`.
+pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+    let n = size.pick(200, 1000);
+    let points = size.pick(20, 50);
+    let m_grid: Vec<f64> = (0..=points).map(|k| k as f64 / points as f64).collect();
+    let trials = size.pick(2, 1);
+    let epochs = 10_000;
+    let xi = Patterns::generate(n, ALPHA, PatternKind::Binary, SEED)?.xi;
+    let opts = RetrievalOptions {
+        dynamics: DynamicsOptions {
+            schedule: Schedule::Synchronous,
+            max_steps: MAX_STEPS,
+            seed: SEED,
+        },
+        trials,
+        seed: SEED,
+    };
+    let results = train_and_measure(&xi, &m_grid, &opts, epochs)?;
+
+    let mut checks = storage_checks(&results);
+    checks.extend(dominance_checks(&results, m_grid.len()));
+    checks.extend(ordering_checks(&results));
+    checks.push(hebb_check(&results));
+
     #[derive(Serialize)]
     struct Meta<'a> {
         size: Size,
@@ -326,15 +335,10 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         dynamics: &'a DynamicsOptions,
         rules: &'a [RuleResult],
     }
-    let fig = Figure::new(
-        "Retrieval at α = 0.4: pseudo-likelihood against classical rules",
-        2,
-        vec![curves, retrieved],
-    );
     save_figure(
         out,
         "basins_retrieval",
-        &fig,
+        &build_figure(&results, n),
         &Meta {
             size,
             seed: SEED,

@@ -10,15 +10,15 @@
 
 use std::path::Path;
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::RngExt;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{stats, Size};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
+use crate::numerics::rng;
 use crate::replica::capacity::{cover_probability, max_margin};
 use crate::Result;
 
@@ -27,7 +27,7 @@ pub const SEED: u64 = 0x00C0_FFEE_0002;
 
 /// Deterministic seed of one pattern set from the base seed and its labels
 /// (SplitMix64 finaliser over the combined key).
-pub fn derive_seed(base: u64, parts: &[u64]) -> u64 {
+fn derive_seed(base: u64, parts: &[u64]) -> u64 {
     let mut z = base;
     for &p in parts {
         z = z.wrapping_add(p.wrapping_add(0x9E37_79B9_7F4A_7C15));
@@ -38,9 +38,10 @@ pub fn derive_seed(base: u64, parts: &[u64]) -> u64 {
     z
 }
 
-/// P random ±1 patterns of N neurons from a seed.
-pub fn random_patterns(n: usize, p: usize, seed: u64) -> Vec<Vec<f64>> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+/// P random ±1 patterns of N neurons, drawn in turn from the pattern
+/// stream of `seed`.
+fn random_patterns(n: usize, p: usize, seed: u64) -> Vec<Vec<f64>> {
+    let mut rng = rng::stream(seed, rng::PATTERNS);
     (0..p)
         .map(|_| {
             (0..n)
@@ -309,6 +310,7 @@ fn training_agreement(
     Ok(out)
 }
 
+/// What `capacity.json` records besides the figure and the checks.
 #[derive(Serialize)]
 struct Metadata<'a> {
     training: &'a [TrainingAgreement],
@@ -322,14 +324,20 @@ struct Metadata<'a> {
     sym_extrapolated: Option<(f64, f64)>,
 }
 
-/// Runs the claim at `size`, writing `capacity.{svg,png,json}` into `out`.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
-    let mut checks = Vec::new();
-    let clock = Stopwatch::start();
+/// The asymmetric sweep: sizes, load grid, and one point per (N, α).
+struct AsymSweep {
+    ns: Vec<usize>,
+    alphas: Vec<f64>,
+    points: Vec<AsymPoint>,
+    seconds: f64,
+}
 
-    // (b) asymmetric: per-row separability against Cover, and whole networks.
-    let asym_ns: Vec<usize> = size.pick(vec![20, 40], vec![25, 50, 100]);
-    let asym_alphas: Vec<f64> = size.pick(
+/// Decides per-row separability of random asymmetric networks on the (N, α)
+/// grid of `size`.
+fn asymmetric_sweep(size: Size) -> Result<AsymSweep> {
+    let clock = Stopwatch::start();
+    let ns: Vec<usize> = size.pick(vec![20, 40], vec![25, 50, 100]);
+    let alphas: Vec<f64> = size.pick(
         (0..12).map(|k| 0.5 + 0.25 * k as f64).collect(),
         (0..21).map(|k| 0.5 + 0.125 * k as f64).collect(),
     );
@@ -347,41 +355,51 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         )
     };
     let rows_for = |n: usize| -> usize { size.pick(n, if n <= 50 { n } else { 25 }) };
-    let mut asym = Vec::new();
-    for &n in &asym_ns {
-        for (k, &a) in asym_alphas.iter().enumerate() {
-            asym.push(asym_point(n, a, networks_for(n), rows_for(n), k)?);
+    let mut points = Vec::new();
+    for &n in &ns {
+        for (k, &a) in alphas.iter().enumerate() {
+            points.push(asym_point(n, a, networks_for(n), rows_for(n), k)?);
         }
     }
-    let asym_time = clock.seconds();
+    Ok(AsymSweep {
+        ns,
+        alphas,
+        points,
+        seconds: clock.seconds(),
+    })
+}
 
-    // Per-point agreement with Cover's exact probability.
-    // Tolerance (V1): 4 standard errors of the measured fraction.
+/// (V1) Per-point agreement of the row fraction with Cover's exact
+/// probability: 4 standard errors of the measured fraction.
+fn cover_check(sweep: &AsymSweep) -> Check {
     let mut worst = 0.0f64;
     let mut worst_at = String::new();
-    for p in &asym {
+    for p in &sweep.points {
         let z = (p.row_fraction - p.cover).abs() / p.row_se;
         if z > worst {
             worst = z;
             worst_at = format!("N = {}, α = {:.2}", p.n, p.alpha);
         }
     }
-    checks.push(
-        Check::at_most(
-            "max |row fraction − Cover| / σ (asymmetric rows)",
-            worst,
-            4.0,
-        )
-        .note(format!(
-            "(V1) 4σ sampling per point, worst at {worst_at}; {} points",
-            asym.len()
-        ))
-        .runtime(asym_time),
-    );
+    Check::at_most(
+        "max |row fraction − Cover| / σ (asymmetric rows)",
+        worst,
+        4.0,
+    )
+    .note(format!(
+        "(V1) 4σ sampling per point, worst at {worst_at}; {} points",
+        sweep.points.len()
+    ))
+    .runtime(sweep.seconds)
+}
 
-    let mut asym_cross = Vec::new();
-    for &n in &asym_ns {
-        let pts: Vec<(f64, f64, f64)> = asym
+/// (V2) The row crossing α_½(N) at every N against Cover's 2(N−1)/N; the
+/// crossings found are returned for the extrapolation.
+fn asymmetric_crossings(sweep: &AsymSweep, checks: &mut Vec<Check>) -> Vec<Crossing> {
+    let mut found = Vec::new();
+    for &n in &sweep.ns {
+        let pts: Vec<(f64, f64, f64)> = sweep
+            .points
             .iter()
             .filter(|p| p.n == n)
             .map(|p| (p.alpha, p.row_fraction, p.row_se))
@@ -394,12 +412,12 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
                     format!("row crossing α_1/2, N = {n} vs Cover 2(N−1)/N"),
                     c.alpha,
                     expect,
-                    4.0 * c.error + interpolation_bias(&asym_alphas),
+                    4.0 * c.error + interpolation_bias(&sweep.alphas),
                 )
                 .note("(V2) 4σ propagated through the interpolation + linear-interpolation bias")
-                .runtime(asym_time),
+                .runtime(sweep.seconds),
             );
-            asym_cross.push(c);
+            found.push(c);
         } else {
             checks.push(
                 Check::at_least(format!("row crossing found, N = {n}"), 0.0, 1.0)
@@ -407,33 +425,48 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             );
         }
     }
-    let asym_ext = extrapolate(&asym_cross);
-    if let Some((a, e)) = asym_ext {
-        checks.push(
-            Check::within(
-                "asymmetric α_c (crossing extrapolated to N → ∞)",
-                a,
-                2.0,
-                4.0 * e,
-            )
-            .note("(V3) 4σ of the weighted 1/N extrapolation")
-            .runtime(asym_time),
-        );
-    } else {
-        checks.push(
-            Check::at_least("asymmetric α_c extrapolation possible", 0.0, 1.0)
-                .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
-        );
-    }
+    found
+}
 
-    // (b) symmetric couplings: one QP over N(N−1)/2 couplings.
-    let sym_clock = Stopwatch::start();
-    let sym_ns: Vec<usize> = size.pick(vec![8, 12], vec![10, 15, 20, 30]);
-    let sym_alphas: Vec<f64> = size.pick(
+/// (V3) The crossing extrapolated to N → ∞ (`extrapolated`, from
+/// [`extrapolate`]) against the capacity `alpha_c` of the `kind` couplings.
+fn extrapolation_check(
+    kind: &str,
+    extrapolated: Option<(f64, f64)>,
+    alpha_c: f64,
+    seconds: f64,
+) -> Check {
+    match extrapolated {
+        Some((a, e)) => Check::within(
+            format!("{kind} α_c (crossing extrapolated to N → ∞)"),
+            a,
+            alpha_c,
+            4.0 * e,
+        )
+        .note("(V3) 4σ of the weighted 1/N extrapolation")
+        .runtime(seconds),
+        None => Check::at_least(format!("{kind} α_c extrapolation possible"), 0.0, 1.0)
+            .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
+    }
+}
+
+/// The symmetric sweep: sizes and one point per (N, P).
+struct SymSweep {
+    ns: Vec<usize>,
+    points: Vec<SymPoint>,
+    seconds: f64,
+}
+
+/// Decides whether symmetric couplings store all patterns (one QP over
+/// N(N−1)/2 couplings) on the (N, P) grid of `size`.
+fn symmetric_sweep(size: Size) -> Result<SymSweep> {
+    let clock = Stopwatch::start();
+    let ns: Vec<usize> = size.pick(vec![8, 12], vec![10, 15, 20, 30]);
+    let alphas: Vec<f64> = size.pick(
         (0..9).map(|k| 0.4 + 0.15 * k as f64).collect(),
         (0..17).map(|k| 0.4 + 0.075 * k as f64).collect(),
     );
-    let sym_networks = |n: usize| -> usize {
+    let networks = |n: usize| -> usize {
         size.pick(
             if n <= 8 { 40 } else { 24 },
             match n {
@@ -443,22 +476,32 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             },
         )
     };
-    let mut sym = Vec::new();
-    for &n in &sym_ns {
+    let mut points = Vec::new();
+    for &n in &ns {
         // Distinct integer P on the α grid (P = round(αN)).
-        let mut ps: Vec<usize> = sym_alphas
+        let mut ps: Vec<usize> = alphas
             .iter()
             .map(|a| ((a * n as f64).round() as usize).max(1))
             .collect();
         ps.dedup();
         for (k, &p) in ps.iter().enumerate() {
-            sym.push(sym_point(n, p, sym_networks(n), k)?);
+            points.push(sym_point(n, p, networks(n), k)?);
         }
     }
-    let sym_time = sym_clock.seconds();
-    let mut sym_cross = Vec::new();
-    for &n in &sym_ns {
-        let pts: Vec<(f64, f64, f64)> = sym
+    Ok(SymSweep {
+        ns,
+        points,
+        seconds: clock.seconds(),
+    })
+}
+
+/// The crossing α_½(N) of P(feasible) at every N (a failed check where
+/// there is none).
+fn symmetric_crossings(sweep: &SymSweep, checks: &mut Vec<Check>) -> Vec<Crossing> {
+    let mut found = Vec::new();
+    for &n in &sweep.ns {
+        let pts: Vec<(f64, f64, f64)> = sweep
+            .points
             .iter()
             .filter(|p| p.n == n)
             .map(|p| {
@@ -472,7 +515,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             })
             .collect();
         if let Some(c) = crossing(n, &pts) {
-            sym_cross.push(c);
+            found.push(c);
         } else {
             checks.push(
                 Check::at_least(format!("symmetric crossing found, N = {n}"), 0.0, 1.0)
@@ -480,97 +523,95 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             );
         }
     }
-    let sym_ext = extrapolate(&sym_cross);
-    if let Some((a, e)) = sym_ext {
-        checks.push(
-            Check::within(
-                "symmetric α_c (crossing extrapolated to N → ∞)",
-                a,
-                1.0,
-                4.0 * e,
-            )
-            .note("(V3) 4σ of the weighted 1/N extrapolation")
-            .runtime(sym_time),
-        );
-    } else {
-        checks.push(
-            Check::at_least("symmetric α_c extrapolation possible", 0.0, 1.0)
-                .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
-        );
-    }
+    found
+}
 
-    // (a) theory: κ*(α) against the finite-N mean maximal margin.
+/// The replica κ*(α) on the figure's grid, and the check κ*(2) = 0.
+fn kappa_theory() -> Result<(Vec<(f64, f64)>, Check)> {
     let theory_alphas: Vec<f64> = (40..=400).map(|k| 0.005 * k as f64).collect();
     let mut kappa = Vec::with_capacity(theory_alphas.len());
     for &a in &theory_alphas {
         kappa.push((a, max_margin(a)?));
     }
-    checks.push(
-        Check::within("κ*(α = 2) (theory)", max_margin(2.0)?, 0.0, 1e-12)
-            .note("exact: G(0) = 1/2, so α·G(κ) = 1 at κ = 0; 1e-12 is root-finding round-off"),
-    );
+    let check = Check::within("κ*(α = 2) (theory)", max_margin(2.0)?, 0.0, 1e-12)
+        .note("exact: G(0) = 1/2, so α·G(κ) = 1 at κ = 0; 1e-12 is root-finding round-off");
+    Ok((kappa, check))
+}
 
-    // Pseudo-likelihood training reaches the QP's verdict where it converges.
-    let train_clock = Stopwatch::start();
-    let train_n = size.pick(40, 50);
-    let train_epochs = size.pick(3000, 20_000);
-    let train_nets = size.pick(2, 6);
-    let mut training = Vec::new();
+/// Pseudo-likelihood training against the QP verdict over the loads of
+/// the training panel.
+struct TrainingSweep {
+    n: usize,
+    epochs: usize,
+    loads: Vec<TrainingAgreement>,
+}
+
+/// Pseudo-likelihood training reaches the QP's verdict where it converges,
+/// and never stores a row the QP declares infeasible (exact).
+fn training_sweep(size: Size) -> Result<(TrainingSweep, Check)> {
+    let clock = Stopwatch::start();
+    let n = size.pick(40, 50);
+    let epochs = size.pick(3000, 20_000);
+    let networks = size.pick(2, 6);
+    let mut loads = Vec::new();
     for (k, &a) in [1.0, 1.5, 1.75, 2.0, 2.25, 2.5].iter().enumerate() {
-        training.push(training_agreement(train_n, a, train_nets, train_epochs, k)?);
+        loads.push(training_agreement(n, a, networks, epochs, k)?);
     }
-    let contradictions: usize = training.iter().map(|t| t.contradictions).sum();
-    checks.push(
-        Check::at_most(
-            "rows stored by PL training but QP-infeasible",
-            contradictions as f64,
-            0.0,
-        )
-        .note("exact: trained couplings with all Δ > 0 are a solution, so the QP cannot be infeasible")
-        .runtime(train_clock.seconds()),
-    );
+    let contradictions: usize = loads.iter().map(|t| t.contradictions).sum();
+    let check = Check::at_most(
+        "rows stored by PL training but QP-infeasible",
+        contradictions as f64,
+        0.0,
+    )
+    .note("exact: trained couplings with all Δ > 0 are a solution, so the QP cannot be infeasible")
+    .runtime(clock.seconds());
+    Ok((TrainingSweep { n, epochs, loads }, check))
+}
 
-    let mut figure = build_figure(
-        &kappa,
-        &asym,
-        &asym_ns,
-        &sym,
-        &sym_ns,
-        &asym_cross,
-        &sym_cross,
+/// Runs the claim at `size`, writing `capacity.{svg,png,json}` into `out`:
+/// the asymmetric and symmetric sweeps against Cover and α_c, the replica
+/// κ*(α), and training against the QP verdict.
+pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+    let mut checks = Vec::new();
+    let asym = asymmetric_sweep(size)?;
+    checks.push(cover_check(&asym));
+    let asym_cross = asymmetric_crossings(&asym, &mut checks);
+    let asym_ext = extrapolate(&asym_cross);
+    checks.push(extrapolation_check(
+        "asymmetric",
         asym_ext,
-        sym_ext,
+        2.0,
+        asym.seconds,
+    ));
+
+    let sym = symmetric_sweep(size)?;
+    let sym_cross = symmetric_crossings(&sym, &mut checks);
+    let sym_ext = extrapolate(&sym_cross);
+    checks.push(extrapolation_check("symmetric", sym_ext, 1.0, sym.seconds));
+
+    let (kappa, kappa_check) = kappa_theory()?;
+    checks.push(kappa_check);
+    let (training, training_check) = training_sweep(size)?;
+    checks.push(training_check);
+
+    let figure = Figure::new(
+        "Storage capacity: asymmetric couplings (α_c = 2) and symmetric couplings",
+        3,
+        vec![
+            margin_panel(&kappa, &asym),
+            rows_panel(&asym),
+            networks_panel(&asym),
+            symmetric_panel(&sym),
+            crossings_panel(&asym_cross, &sym_cross, asym_ext, sym_ext),
+            training_panel(&training),
+        ],
     );
-    let mut pt = Panel::new("load α = P/N", "fraction of rows")
-        .title(format!(
-            "(f) PL training ({train_epochs} epochs) vs QP, N = {train_n}"
-        ))
-        .y_range(-0.03, 1.05);
-    pt.push(Series::points(
-        "QP: storable",
-        training
-            .iter()
-            .map(|t| (t.alpha, t.qp_feasible as f64 / t.rows as f64))
-            .collect(),
-        vec![],
-        palette::BLUE,
-    ));
-    pt.push(Series::points(
-        "PL training: all Δ > 0",
-        training
-            .iter()
-            .map(|t| (t.alpha, t.trained_stored as f64 / t.rows as f64))
-            .collect(),
-        vec![],
-        palette::ORANGE,
-    ));
-    figure.panels.push(pt);
     let meta = Metadata {
-        training: &training,
+        training: &training.loads,
         size,
         seed: SEED,
-        asymmetric: &asym,
-        symmetric: &sym,
+        asymmetric: &asym.points,
+        symmetric: &sym.points,
         asym_crossings: &asym_cross,
         sym_crossings: &sym_cross,
         asym_extrapolated: asym_ext,
@@ -591,19 +632,8 @@ fn interpolation_bias(grid: &[f64]) -> f64 {
     h / 10.0
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build_figure(
-    kappa: &[(f64, f64)],
-    asym: &[AsymPoint],
-    asym_ns: &[usize],
-    sym: &[SymPoint],
-    sym_ns: &[usize],
-    asym_cross: &[Crossing],
-    sym_cross: &[Crossing],
-    asym_ext: Option<(f64, f64)>,
-    sym_ext: Option<(f64, f64)>,
-) -> Figure {
-    // (a) κ*(α) with the finite-N mean maximal margins.
+/// (a) κ*(α) with the finite-N mean maximal margins.
+fn margin_panel(kappa: &[(f64, f64)], asym: &AsymSweep) -> Panel {
     let mut pa = Panel::new("load α", "maximal margin κ*")
         .title("(a) maximal margin")
         .x_range(0.0, 3.2)
@@ -614,8 +644,9 @@ fn build_figure(
             Dash::Solid,
             palette::BLACK,
         ));
-    for (k, &n) in asym_ns.iter().enumerate() {
+    for (k, &n) in asym.ns.iter().enumerate() {
         let pts: Vec<&AsymPoint> = asym
+            .points
             .iter()
             .filter(|p| p.n == n && p.mean_margin.is_finite())
             .collect();
@@ -626,16 +657,23 @@ fn build_figure(
             palette::seq(k + 1),
         ));
     }
+    pa
+}
 
-    // (b) per-row separability against Cover.
+/// (b) per-row separability against Cover.
+fn rows_panel(asym: &AsymSweep) -> Panel {
     let mut pb = Panel::new("load α = P/N", "P(row separable)")
         .title("(b) asymmetric rows")
         .y_range(-0.03, 1.05)
         .legend(LegendAt::UpperRight);
-    for (k, &n) in asym_ns.iter().enumerate() {
+    for (k, &n) in asym.ns.iter().enumerate() {
         let c = palette::seq(k + 1);
-        let amin = asym.iter().map(|p| p.alpha).fold(f64::INFINITY, f64::min);
-        let amax = asym.iter().map(|p| p.alpha).fold(0.0, f64::max);
+        let amin = asym
+            .points
+            .iter()
+            .map(|p| p.alpha)
+            .fold(f64::INFINITY, f64::min);
+        let amax = asym.points.iter().map(|p| p.alpha).fold(0.0, f64::max);
         let curve: Vec<(f64, f64)> = ((amin * n as f64).floor() as u64
             ..=(amax * n as f64).ceil() as u64)
             .filter(|&p| p >= 1)
@@ -651,7 +689,7 @@ fn build_figure(
             Dash::Dashed,
             c,
         ));
-        let pts: Vec<&AsymPoint> = asym.iter().filter(|p| p.n == n).collect();
+        let pts: Vec<&AsymPoint> = asym.points.iter().filter(|p| p.n == n).collect();
         pb.push(Series::points(
             format!("QP, N = {n}"),
             pts.iter().map(|p| (p.alpha, p.row_fraction)).collect(),
@@ -659,13 +697,22 @@ fn build_figure(
             c,
         ));
     }
+    pb
+}
 
-    // (c) whole networks: every row stored.
+/// Binomial standard error of a fraction `f` of `n` trials.
+fn binomial_se(f: f64, n: usize) -> f64 {
+    (f * (1.0 - f) / n as f64).sqrt()
+}
+
+/// (c) whole networks: every row stored.
+fn networks_panel(asym: &AsymSweep) -> Panel {
     let mut pc = Panel::new("load α = P/N", "P(all N rows separable)")
         .title("(c) asymmetric networks")
         .y_range(-0.03, 1.05);
-    for (k, &n) in asym_ns.iter().enumerate() {
+    for (k, &n) in asym.ns.iter().enumerate() {
         let pts: Vec<(&AsymPoint, usize)> = asym
+            .points
             .iter()
             .filter(|p| p.n == n)
             .filter_map(|p| p.all_rows.map(|a| (p, a)))
@@ -679,29 +726,28 @@ fn build_figure(
                 .map(|(p, a)| (p.alpha, *a as f64 / p.networks as f64))
                 .collect(),
             pts.iter()
-                .map(|(p, a)| {
-                    let f = *a as f64 / p.networks as f64;
-                    (f * (1.0 - f) / p.networks as f64).sqrt()
-                })
+                .map(|(p, a)| binomial_se(*a as f64 / p.networks as f64, p.networks))
                 .collect(),
             palette::seq(k + 1),
         ));
     }
-    pc.push(Series::line(
+    pc.with(Series::line(
         "α_c = 2",
         vec![(2.0, 0.0), (2.0, 1.0)],
         Dash::Dotted,
         palette::GREY,
-    ));
+    ))
+}
 
-    // (d) symmetric couplings.
+/// (d) symmetric couplings against Cover's count with D = N(N−1)/2.
+fn symmetric_panel(sym: &SymSweep) -> Panel {
     let mut pd = Panel::new("load α = P/N", "P(symmetric J stores all)")
         .title("(d) symmetric couplings")
         .y_range(-0.03, 1.05)
         .legend(LegendAt::LowerLeft);
-    for (k, &n) in sym_ns.iter().enumerate() {
+    for (k, &n) in sym.ns.iter().enumerate() {
         let c = palette::seq(k + 1);
-        let pts: Vec<&SymPoint> = sym.iter().filter(|p| p.n == n).collect();
+        let pts: Vec<&SymPoint> = sym.points.iter().filter(|p| p.n == n).collect();
         let dim = (n * (n - 1) / 2) as u64;
         let amin = pts.iter().map(|p| p.alpha).fold(f64::INFINITY, f64::min);
         let amax = pts.iter().map(|p| p.alpha).fold(0.0, f64::max);
@@ -730,16 +776,31 @@ fn build_figure(
                 .map(|p| (p.alpha, p.feasible as f64 / p.networks as f64))
                 .collect(),
             pts.iter()
-                .map(|p| {
-                    let f = p.feasible as f64 / p.networks as f64;
-                    (f * (1.0 - f) / p.networks as f64).sqrt()
-                })
+                .map(|p| binomial_se(p.feasible as f64 / p.networks as f64, p.networks))
                 .collect(),
             c,
         ));
     }
+    pd
+}
 
-    // (e) finite-size crossings against 1/N.
+/// The note of an extrapolated capacity `(a, e)` against `target`.
+fn extrapolation_note(kind: &str, (a, e): (f64, f64), target: &str, value: f64) -> String {
+    let verdict = if (a - value).abs() <= 4.0 * e {
+        "agrees with"
+    } else {
+        "DISAGREES with"
+    };
+    format!("{kind} α_c = {a:.3} ± {e:.3}: {verdict} {target}")
+}
+
+/// (e) finite-size crossings against 1/N.
+fn crossings_panel(
+    asym_cross: &[Crossing],
+    sym_cross: &[Crossing],
+    asym_ext: Option<(f64, f64)>,
+    sym_ext: Option<(f64, f64)>,
+) -> Panel {
     let mut pe = Panel::new("1/N", "crossing load α_1/2(N)")
         .title("(e) finite-size crossings")
         .x_range(0.0, 0.14)
@@ -769,34 +830,47 @@ fn build_figure(
         Dash::Dashed,
         palette::BLUE,
     ));
-    if let Some((a, e)) = asym_ext {
-        let verdict = if (a - 2.0).abs() <= 4.0 * e {
-            "agrees with 2"
-        } else {
-            "DISAGREES with 2"
-        };
-        pe = pe.note(format!("asym. α_c = {a:.3} ± {e:.3}: {verdict}"));
+    if let Some(ext) = asym_ext {
+        pe = pe.note(extrapolation_note("asym.", ext, "2", 2.0));
     }
-    if let Some((a, e)) = sym_ext {
-        let verdict = if (a - 1.0).abs() <= 4.0 * e {
-            "agrees with 1"
-        } else {
-            "DISAGREES with 1"
-        };
-        pe = pe.note(format!("sym. α_c = {a:.3} ± {e:.3}: {verdict}"));
+    if let Some(ext) = sym_ext {
+        pe = pe.note(extrapolation_note("sym.", ext, "1", 1.0));
     }
-    pe.push(Series::line(
+    pe.with(Series::line(
         "α = 1",
         vec![(0.0, 1.0), (0.14, 1.0)],
         Dash::Dotted,
         palette::GREY,
-    ));
+    ))
+}
 
-    Figure::new(
-        "Storage capacity: asymmetric couplings (α_c = 2) and symmetric couplings",
-        3,
-        vec![pa, pb, pc, pd, pe],
-    )
+/// (f) rows storable by the QP against rows stored by training.
+fn training_panel(training: &TrainingSweep) -> Panel {
+    let rows_fraction = |count: fn(&TrainingAgreement) -> usize| -> Vec<(f64, f64)> {
+        training
+            .loads
+            .iter()
+            .map(|t| (t.alpha, count(t) as f64 / t.rows as f64))
+            .collect()
+    };
+    Panel::new("load α = P/N", "fraction of rows")
+        .title(format!(
+            "(f) PL training ({} epochs) vs QP, N = {}",
+            training.epochs, training.n
+        ))
+        .y_range(-0.03, 1.05)
+        .with(Series::points(
+            "QP: storable",
+            rows_fraction(|t| t.qp_feasible),
+            vec![],
+            palette::BLUE,
+        ))
+        .with(Series::points(
+            "PL training: all Δ > 0",
+            rows_fraction(|t| t.trained_stored),
+            vec![],
+            palette::ORANGE,
+        ))
 }
 
 #[cfg(test)]

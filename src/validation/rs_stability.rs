@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use super::stabilities_fixed_norm::{simulate, SizeStats};
 use super::Size;
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::replica::saddle_point::solve_pl;
 use crate::{Error, Result};
 
@@ -77,12 +77,8 @@ fn loss_stats(x: &[f64], lambda: f64, inflate: f64) -> (f64, f64) {
     (m, (v / l.len() as f64).sqrt() * inflate)
 }
 
-/// Runs the claim at `size`, writing `rs_stability.{svg,png,json}`.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
-    let mut checks = Vec::new();
-    let clock = Stopwatch::start();
-
-    // Theory (V7): RS stable for every λ below α = 2 (grid up to λ = 10³).
+/// (V7) RS is stable for every λ below α = 2 (grid up to λ = 10³).
+fn stable_below_2_check(clock: &Stopwatch) -> Result<Check> {
     let lambdas_grid: Vec<f64> = (0..=50)
         .map(|k| 10f64.powf(-1.0 + 4.0 * k as f64 / 50.0))
         .collect();
@@ -92,16 +88,18 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             max_rep_below_2 = max_rep_below_2.max(solve_pl(a, l)?.replicon);
         }
     }
-    checks.push(
-        Check::at_most(
-            "max replicon for α < 2, λ ≤ 10³ (theory)",
-            max_rep_below_2,
-            1.0,
-        )
-        .note("(V7) RS stability is the strict inequality replicon < 1")
-        .runtime(clock.seconds()),
-    );
-    // The replicon line above α = 2.
+    Ok(Check::at_most(
+        "max replicon for α < 2, λ ≤ 10³ (theory)",
+        max_rep_below_2,
+        1.0,
+    )
+    .note("(V7) RS stability is the strict inequality replicon < 1")
+    .runtime(clock.seconds()))
+}
+
+/// (V7) The replicon line λ_AT(α) above α = 2: finite at every α of the
+/// grid and decreasing. Returns the line and its two checks.
+fn replicon_line_checks(clock: &Stopwatch) -> Result<(Curve, [Check; 2])> {
     let line_alphas: Vec<f64> = (0..=32).map(|k| 2.1 + 0.125 * k as f64).collect();
     let mut line = Vec::new();
     for &a in &line_alphas {
@@ -109,121 +107,153 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             line.push((a, l));
         }
     }
-    checks.push(
-        Check::at_least(
-            "fraction of α ∈ [2.1, 6.1] with a finite replicon line λ_AT(α)",
-            line.len() as f64 / line_alphas.len() as f64,
-            1.0,
-        )
-        .note("(V7) the paper's claim: RS breaks at large λ for every α > 2")
-        .runtime(clock.seconds()),
-    );
+    let finite = Check::at_least(
+        "fraction of α ∈ [2.1, 6.1] with a finite replicon line λ_AT(α)",
+        line.len() as f64 / line_alphas.len() as f64,
+        1.0,
+    )
+    .note("(V7) the paper's claim: RS breaks at large λ for every α > 2")
+    .runtime(clock.seconds());
     let monotone = line.windows(2).all(|w| w[1].1 < w[0].1);
-    checks.push(
-        Check::at_least(
-            "λ_AT(α) decreasing in α (1 = yes)",
-            if monotone { 1.0 } else { 0.0 },
-            1.0,
-        )
-        .note("(V7) a larger load destabilises RS at a smaller norm")
-        .runtime(clock.seconds()),
-    );
+    let decreasing = Check::at_least(
+        "λ_AT(α) decreasing in α (1 = yes)",
+        if monotone { 1.0 } else { 0.0 },
+        1.0,
+    )
+    .note("(V7) a larger load destabilises RS at a smaller norm")
+    .runtime(clock.seconds());
+    Ok((line, [finite, decreasing]))
+}
+
+/// Network sizes, networks per size and norms of the simulations at α = 3.
+#[derive(Debug, Clone)]
+struct Plan {
+    n_small: usize,
+    n_large: usize,
+    seeds: usize,
+    lambdas: Vec<f64>,
+}
+
+impl Plan {
+    /// Publication grid: both sides of λ_AT(3) ≈ 17, none within 30% of it
+    /// (at λ = 16 the replicon is ≈ 0.99, the landscape is marginally flat
+    /// and L-BFGS stalls at a relative gradient ~3e-3: critical slowing
+    /// down).
+    fn of(size: Size) -> Self {
+        let n_large = size.pick(100, 200);
+        Plan {
+            n_small: n_large / 2,
+            n_large,
+            seeds: size.pick(2, 4),
+            lambdas: size.pick(
+                vec![1.0, 4.0, 40.0],
+                vec![0.5, 1.0, 2.0, 4.0, 8.0, 32.0, 64.0],
+            ),
+        }
+    }
+}
+
+/// Simulates α = 3 at norm λ at both sizes and compares with the RS theory:
+/// ε and the loss where RS is stable (V5), the loss bounded below by the RS
+/// loss where it is not (V8). A training failure is a FAIL row (and `None`),
+/// not the end of the claim.
+fn simulate_point(plan: &Plan, lambda: f64, checks: &mut Vec<Check>) -> Result<Option<SimPoint>> {
+    let (n_small, n_large, seeds) = (plan.n_small, plan.n_large, plan.seeds);
+    let t = Stopwatch::start();
+    let sol = solve_pl(SIM_ALPHA, lambda)?;
+    let (small, xs, large, xl) = match simulate(n_small, SIM_ALPHA, lambda, seeds)
+        .and_then(|(s, xs)| Ok((s, xs, simulate(n_large, SIM_ALPHA, lambda, seeds)?)))
+    {
+        Ok((s, xs, (l, xl))) => (s, xs, l, xl),
+        Err(e) => {
+            checks.push(
+                Check::at_least(
+                    format!("training converged, α = {SIM_ALPHA}, λ = {lambda}"),
+                    0.0,
+                    1.0,
+                )
+                .note(format!("error: {e}"))
+                .runtime(t.seconds()),
+            );
+            return Ok(None);
+        }
+    };
+    let infl_s = small.mean_se / small.moments.mean_se;
+    let infl_l = large.mean_se / large.moments.mean_se;
+    let ls = loss_stats(&xs, lambda, infl_s);
+    let ll = loss_stats(&xl, lambda, infl_l);
+    // (V5): at N_L, 4σ plus the measured change from N_S.
+    let eps_tol =
+        super::stats::finite_size_tolerance(small.moments.eps, large.moments.eps, large.eps_se);
+    let loss_tol = super::stats::finite_size_tolerance(ls.0, ll.0, ll.1);
+    let secs = t.seconds();
+    let tag = format!("α = {SIM_ALPHA}, λ = {lambda}, N = {n_large}");
+    if sol.rs_stable() {
+        checks.push(
+            Check::within(
+                format!("ε, RS stable, {tag}"),
+                large.moments.eps,
+                sol.eps,
+                eps_tol,
+            )
+            .note("(V5) 4σ + |ε(N_S) − ε(N_L)|")
+            .runtime(secs),
+        );
+        checks.push(
+            Check::within(
+                format!("loss, RS stable, {tag}"),
+                ll.0,
+                sol.loss_mean,
+                loss_tol,
+            )
+            .note("(V5) 4σ + |ℓ(N_S) − ℓ(N_L)|")
+            .runtime(secs),
+        );
+    } else {
+        checks.push(
+            Check::at_least(
+                format!("loss − RS loss, RS unstable, {tag}"),
+                ll.0 - sol.loss_mean,
+                -loss_tol,
+            )
+            .note("(V8) RS underestimates the ground state where it is unstable; (V5) tolerance")
+            .runtime(secs),
+        );
+    }
+    Ok(Some(SimPoint {
+        alpha: SIM_ALPHA,
+        lambda,
+        rs_stable: sol.rs_stable(),
+        replicon: sol.replicon,
+        theory_eps: sol.eps,
+        theory_loss: sol.loss_mean,
+        small,
+        large,
+        loss_small: ls,
+        loss_large: ll,
+        eps_tolerance: eps_tol,
+        loss_tolerance: loss_tol,
+    }))
+}
+
+/// Runs the claim at `size`, writing `rs_stability.{svg,png,json}`: the
+/// theory's replicon line (V7), then simulations at α = 3 on both sides of
+/// λ_AT (V5), (V8).
+pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+    let clock = Stopwatch::start();
+    let mut checks = vec![stable_below_2_check(&clock)?];
+    let (line, line_checks) = replicon_line_checks(&clock)?;
+    checks.extend(line_checks);
     let lambda_at = replicon_line(SIM_ALPHA)?
         .ok_or_else(|| Error::NoSolution(format!("no replicon line at α = {SIM_ALPHA}")))?;
 
-    // Simulations at α = 3 on both sides of λ_AT.
-    let n_large = size.pick(100, 200);
-    let n_small = n_large / 2;
-    let seeds = size.pick(2, 4);
-    // Publication grid: both sides of λ_AT(3) ≈ 17, none within 30% of it
-    // (at λ = 16 the replicon is ≈ 0.99, the landscape is marginally flat and
-    // L-BFGS stalls at a relative gradient ~3e-3: critical slowing down).
-    let sim_lambdas: Vec<f64> = size.pick(
-        vec![1.0, 4.0, 40.0],
-        vec![0.5, 1.0, 2.0, 4.0, 8.0, 32.0, 64.0],
-    );
+    let plan = Plan::of(size);
     let mut sims = Vec::new();
-    for &lambda in &sim_lambdas {
-        let t = Stopwatch::start();
-        let sol = solve_pl(SIM_ALPHA, lambda)?;
-        // A training failure at one λ is a FAIL row, not the end of the claim.
-        let (small, xs, large, xl) = match simulate(n_small, SIM_ALPHA, lambda, seeds)
-            .and_then(|(s, xs)| Ok((s, xs, simulate(n_large, SIM_ALPHA, lambda, seeds)?)))
-        {
-            Ok((s, xs, (l, xl))) => (s, xs, l, xl),
-            Err(e) => {
-                checks.push(
-                    Check::at_least(
-                        format!("training converged, α = {SIM_ALPHA}, λ = {lambda}"),
-                        0.0,
-                        1.0,
-                    )
-                    .note(format!("error: {e}"))
-                    .runtime(t.seconds()),
-                );
-                continue;
-            }
-        };
-        let infl_s = small.mean_se / small.moments.mean_se;
-        let infl_l = large.mean_se / large.moments.mean_se;
-        let ls = loss_stats(&xs, lambda, infl_s);
-        let ll = loss_stats(&xl, lambda, infl_l);
-        // (V5): at N_L, 4σ plus the measured change from N_S.
-        let eps_tol =
-            super::stats::finite_size_tolerance(small.moments.eps, large.moments.eps, large.eps_se);
-        let loss_tol = super::stats::finite_size_tolerance(ls.0, ll.0, ll.1);
-        let secs = t.seconds();
-        let tag = format!("α = {SIM_ALPHA}, λ = {lambda}, N = {n_large}");
-        if sol.rs_stable() {
-            checks.push(
-                Check::within(
-                    format!("ε, RS stable, {tag}"),
-                    large.moments.eps,
-                    sol.eps,
-                    eps_tol,
-                )
-                .note("(V5) 4σ + |ε(N_S) − ε(N_L)|")
-                .runtime(secs),
-            );
-            checks.push(
-                Check::within(
-                    format!("loss, RS stable, {tag}"),
-                    ll.0,
-                    sol.loss_mean,
-                    loss_tol,
-                )
-                .note("(V5) 4σ + |ℓ(N_S) − ℓ(N_L)|")
-                .runtime(secs),
-            );
-        } else {
-            checks.push(
-                Check::at_least(
-                    format!("loss − RS loss, RS unstable, {tag}"),
-                    ll.0 - sol.loss_mean,
-                    -loss_tol,
-                )
-                .note(
-                    "(V8) RS underestimates the ground state where it is unstable; (V5) tolerance",
-                )
-                .runtime(secs),
-            );
+    for &lambda in &plan.lambdas {
+        if let Some(sim) = simulate_point(&plan, lambda, &mut checks)? {
+            sims.push(sim);
         }
-        sims.push(SimPoint {
-            alpha: SIM_ALPHA,
-            lambda,
-            rs_stable: sol.rs_stable(),
-            replicon: sol.replicon,
-            theory_eps: sol.eps,
-            theory_loss: sol.loss_mean,
-            small,
-            large,
-            loss_small: ls,
-            loss_large: ll,
-            eps_tolerance: eps_tol,
-            loss_tolerance: loss_tol,
-        });
     }
-
     if sims.is_empty() {
         return Err(Error::NoConvergence {
             what: "every fixed-norm simulation of rs_stability".into(),
@@ -251,9 +281,9 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         &Meta {
             size,
             seed: super::stabilities_fixed_norm::SEED,
-            n_small,
-            n_large,
-            networks_per_size: seeds,
+            n_small: plan.n_small,
+            n_large: plan.n_large,
+            networks_per_size: plan.seeds,
             replicon_line: &line,
             lambda_at_sim_alpha: lambda_at,
             simulations: &sims,
@@ -292,9 +322,42 @@ fn split(points: &[(f64, f64, bool)]) -> (Curve, Curve) {
     (a, b)
 }
 
+/// The four panels: (a) the phase diagram, (b) ε(α), (c) ε(λ) and (d) the
+/// loss at α = 3 against the simulations.
 fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Result<Figure> {
-    // (a) phase diagram in (α, λ).
-    let mut pa = Panel::new("load α", "norm λ")
+    let mut eps_pts = Vec::new();
+    let mut loss_pts = Vec::new();
+    for k in 0..=160 {
+        let l = 10f64.powf(-1.0 + 3.0 * k as f64 / 160.0);
+        let s = solve_pl(SIM_ALPHA, l)?;
+        eps_pts.push((l, s.eps, s.rs_stable()));
+        loss_pts.push((l, s.loss_mean, s.rs_stable()));
+    }
+    Ok(Figure::new(
+        "Replica-symmetry stability of the fixed-norm pseudo-likelihood perceptron",
+        2,
+        vec![
+            phase_panel(line, sims),
+            eps_alpha_panel()?,
+            eps_lambda_panel(&eps_pts, lambda_at, sims),
+            loss_panel(&loss_pts, sims),
+        ],
+    ))
+}
+
+/// (a) phase diagram in (α, λ).
+fn phase_panel(line: &[(f64, f64)], sims: &[SimPoint]) -> Panel {
+    let stable: Vec<(f64, f64)> = sims
+        .iter()
+        .filter(|s| s.rs_stable)
+        .map(|s| (s.alpha, s.lambda))
+        .collect();
+    let unstable: Vec<(f64, f64)> = sims
+        .iter()
+        .filter(|s| !s.rs_stable)
+        .map(|s| (s.alpha, s.lambda))
+        .collect();
+    Panel::new("load α", "norm λ")
         .title("(a) phase diagram")
         .y_log()
         .x_range(0.0, 6.3)
@@ -311,31 +374,23 @@ fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Resul
             vec![(2.0, 0.1), (2.0, 1000.0)],
             Dash::Dotted,
             palette::GREY,
-        ));
-    let stable: Vec<(f64, f64)> = sims
-        .iter()
-        .filter(|s| s.rs_stable)
-        .map(|s| (s.alpha, s.lambda))
-        .collect();
-    let unstable: Vec<(f64, f64)> = sims
-        .iter()
-        .filter(|s| !s.rs_stable)
-        .map(|s| (s.alpha, s.lambda))
-        .collect();
-    pa.push(Series::points(
-        "simulated, RS stable",
-        stable,
-        vec![],
-        palette::BLUE,
-    ));
-    pa.push(Series::points(
-        "simulated, RS unstable",
-        unstable,
-        vec![],
-        palette::RED,
-    ));
+        ))
+        .with(Series::points(
+            "simulated, RS stable",
+            stable,
+            vec![],
+            palette::BLUE,
+        ))
+        .with(Series::points(
+            "simulated, RS unstable",
+            unstable,
+            vec![],
+            palette::RED,
+        ))
+}
 
-    // (b) ε(α) for several λ, dashed where RS is unstable.
+/// (b) ε(α) for several λ, dashed where RS is unstable.
+fn eps_alpha_panel() -> Result<Panel> {
     let mut pb = Panel::new("load α", "training error ε")
         .title("(b) fraction of negative stabilities")
         .x_range(0.0, 6.3)
@@ -354,21 +409,37 @@ fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Resul
             pb.push(Series::line("", un, Dash::Dashed, c));
         }
     }
-    pb = pb.note("dashed: RS unstable");
+    Ok(pb.note("dashed: RS unstable"))
+}
 
-    // (c) ε(λ) at α = 3: theory and simulations on both sides of λ_AT.
-    let lam_grid: Vec<f64> = (0..=160)
-        .map(|k| 10f64.powf(-1.0 + 3.0 * k as f64 / 160.0))
-        .collect();
-    let mut eps_pts = Vec::new();
-    let mut loss_pts = Vec::new();
-    for &l in &lam_grid {
-        let s = solve_pl(SIM_ALPHA, l)?;
-        eps_pts.push((l, s.eps, s.rs_stable()));
-        loss_pts.push((l, s.loss_mean, s.rs_stable()));
-    }
-    let (es, eu) = split(&eps_pts);
-    let mut pc = Panel::new("norm λ", "training error ε")
+/// The simulated points of both sizes: `value` of the small and the large
+/// networks at every λ, with its standard error.
+fn simulated_series(
+    sims: &[SimPoint],
+    value: impl Fn(&SimPoint, bool) -> (f64, f64),
+) -> [Series; 2] {
+    let series = |large: bool, n: usize, color| {
+        Series::points(
+            format!("simulation, N = {n}"),
+            sims.iter().map(|s| (s.lambda, value(s, large).0)).collect(),
+            sims.iter().map(|s| value(s, large).1).collect(),
+            color,
+        )
+    };
+    [
+        series(false, sims[0].small.n, palette::ORANGE),
+        series(true, sims[0].large.n, palette::BLACK),
+    ]
+}
+
+/// (c) ε(λ) at α = 3: theory and simulations on both sides of λ_AT.
+fn eps_lambda_panel(eps_pts: &[(f64, f64, bool)], lambda_at: f64, sims: &[SimPoint]) -> Panel {
+    let (es, eu) = split(eps_pts);
+    let [small, large] = simulated_series(sims, |s, large| {
+        let st = if large { &s.large } else { &s.small };
+        (st.moments.eps, st.eps_se)
+    });
+    Panel::new("norm λ", "training error ε")
         .title(format!("(c) α = {SIM_ALPHA}: ε against λ"))
         .x_log()
         .legend(LegendAt::UpperLeft)
@@ -389,27 +460,25 @@ fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Resul
             vec![(lambda_at, 0.2), (lambda_at, 0.3)],
             Dash::Dotted,
             palette::GREY,
-        ));
-    pc.push(Series::points(
-        format!("simulation, N = {}", sims[0].small.n),
-        sims.iter()
-            .map(|s| (s.lambda, s.small.moments.eps))
-            .collect(),
-        sims.iter().map(|s| s.small.eps_se).collect(),
-        palette::ORANGE,
-    ));
-    pc.push(Series::points(
-        format!("simulation, N = {}", sims[0].large.n),
-        sims.iter()
-            .map(|s| (s.lambda, s.large.moments.eps))
-            .collect(),
-        sims.iter().map(|s| s.large.eps_se).collect(),
-        palette::BLACK,
-    ));
+        ))
+        .with(small)
+        .with(large)
+}
 
-    // (d) loss per pattern against λ at α = 3.
-    let (ls, lu) = split(&loss_pts);
-    let mut pd = Panel::new("norm λ", "loss per pattern ⟨ℓ_λ(Δ)⟩")
+/// (d) loss per pattern against λ at α = 3.
+fn loss_panel(loss_pts: &[(f64, f64, bool)], sims: &[SimPoint]) -> Panel {
+    let (ls, lu) = split(loss_pts);
+    let [small, large] = simulated_series(
+        sims,
+        |s, large| {
+            if large {
+                s.loss_large
+            } else {
+                s.loss_small
+            }
+        },
+    );
+    Panel::new("norm λ", "loss per pattern ⟨ℓ_λ(Δ)⟩")
         .title(format!("(d) α = {SIM_ALPHA}: loss against λ"))
         .x_log()
         .y_log()
@@ -425,24 +494,9 @@ fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Resul
             lu,
             Dash::Dashed,
             palette::BLUE,
-        ));
-    pd.push(Series::points(
-        format!("simulation, N = {}", sims[0].small.n),
-        sims.iter().map(|s| (s.lambda, s.loss_small.0)).collect(),
-        sims.iter().map(|s| s.loss_small.1).collect(),
-        palette::ORANGE,
-    ));
-    pd.push(Series::points(
-        format!("simulation, N = {}", sims[0].large.n),
-        sims.iter().map(|s| (s.lambda, s.loss_large.0)).collect(),
-        sims.iter().map(|s| s.loss_large.1).collect(),
-        palette::BLACK,
-    ));
-    Ok(Figure::new(
-        "Replica-symmetry stability of the fixed-norm pseudo-likelihood perceptron",
-        2,
-        vec![pa, pb, pc, pd],
-    ))
+        ))
+        .with(small)
+        .with(large)
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use super::{stats, Size};
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::stabilities::Stabilities;
 use crate::learning::{train_fixed_norm, Coupling, FixedNormConfig, Problem};
 use crate::numerics::normal;
@@ -35,14 +35,12 @@ pub const ALPHAS: [f64; 3] = [0.4, 1.5, 3.0];
 pub const LAMBDAS: [f64; 4] = [0.2, 0.8, 1.6, 6.4];
 
 /// L-BFGS tolerance on the relative Riemannian gradient ‖J‖‖grad_R L‖/L
-/// (theory/training.md, eq. (T9): relative to the loss itself since the
-/// training module's change to a loss-relative criterion). It was chosen
-/// under the earlier absolute criterion, which at large λ (loss ~1e-7)
-/// stopped long before the minimum (α = 0.4, λ = 6.4, N = 200: Var Δ = 0.118
-/// at 1e-6 against 0.047 at 1e-9 and 1e-12, theory 0.041); with the
-/// loss-relative criterion 1e-10 is stricter than needed and still reached
-/// by every quick-size cell (a stall is reported as an error, never
-/// silently accepted).
+/// (theory/training.md, eq. (T9)). The criterion is relative to the loss
+/// because at large λ the loss is ~1e-7 and an absolute one stops long
+/// before the minimum (α = 0.4, λ = 6.4, N = 200: Var Δ = 0.118 at an
+/// absolute 1e-6 against 0.047 at 1e-9 and 1e-12, theory 0.041); 1e-10 is
+/// stricter than needed and still reached by every quick-size cell (a stall
+/// is reported as an error, never silently accepted).
 pub const TRAIN_TOL: f64 = 1e-10;
 
 /// Pooled statistics of all stabilities at one (α, λ, N).
@@ -165,32 +163,244 @@ fn hebb_curve(alpha: f64, lo: f64, hi: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Runs the claim at `size`, writing `stabilities_fixed_norm.{svg,png,json}`.
+/// Network sizes and networks per size of a run.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    n_small: usize,
+    n_large: usize,
+    seeds: usize,
+}
+
+impl Plan {
+    /// Quick: N = 80 and 160, two networks each (~10⁴–10⁵ stabilities per
+    /// cell); Full: N = 200 and 400, eight networks each (with four, the
+    /// between-network spread of Var Δ is itself too noisy: measured over six
+    /// seeds at α = 3, λ = 1.6, N = 400 its standard deviation is 0.0033,
+    /// three times the naive per-network error).
+    fn of(size: Size) -> Self {
+        let n_large = size.pick(160, 400);
+        Plan {
+            n_small: n_large / 2,
+            n_large,
+            seeds: size.pick(2, 8),
+        }
+    }
+}
+
+/// The Δ range of the theory panels.
+const THEORY_RANGE: (f64, f64) = (-2.5, 4.0);
+
+/// The simulation at one (α, λ): pooled statistics at N_S and N_L (KS
+/// against the theory filled in) and the pooled stabilities.
+struct Measured {
+    small: SizeStats,
+    large: SizeStats,
+    xs: Vec<f64>,
+    xl: Vec<f64>,
+}
+
+/// Trains the networks of both sizes at (α, λ) and measures their KS
+/// distance from the theory `sol`.
+fn measure(plan: Plan, alpha: f64, lambda: f64, sol: &Solution) -> Result<Measured> {
+    let (mut small, xs) = simulate(plan.n_small, alpha, lambda, plan.seeds)?;
+    let (mut large, xl) = simulate(plan.n_large, alpha, lambda, plan.seeds)?;
+    small.ks = stats::ks_distance(&xs, |d| sol.cdf(d));
+    large.ks = stats::ks_distance(&xl, |d| sol.cdf(d));
+    Ok(Measured {
+        small,
+        large,
+        xs,
+        xl,
+    })
+}
+
+/// (V4) KS: Kolmogorov critical value at p = 10⁻³ for the pooled sample,
+/// plus the finite-size part at N_L. The KS distance was measured to decay
+/// like N^{-1/2} (α = 0.4, λ = 6.4, tol 1e-10: 0.200, 0.152, 0.126, 0.077 at
+/// N = 100, 200, 400, 800, exponent 0.46), so with N_S = N_L/2 the part left
+/// at N_L is (KS(N_S) − KS(N_L))/(√2 − 1).
+fn ks_check(plan: Plan, m: &Measured, tag: &str) -> Check {
+    let (small, large, n_large) = (&m.small, &m.large, plan.n_large);
+    let crit = stats::ks_critical(large.count as f64, 1e-3);
+    let fs = (small.ks - large.ks).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
+    Check::at_most(format!("KS, {tag}, N = {n_large}"), large.ks, crit + fs).note(format!(
+        "(V4) KS_crit(n = {}, p = 1e-3) = {crit:.4} + finite-size {fs:.4}",
+        large.count
+    ))
+}
+
+/// (V4′) A law of width ~1/λ whose finite-N position shifts by O(N^{-1/2})
+/// makes KS large while W1 stays small, so W1 is asserted and KS recorded.
+/// Sampling: E W1 ≤ n^{-1/2}∫√(F(1−F))dΔ, and W1 moves by at most R/n when
+/// one of n values changes (R their range), so by McDiarmid
+/// P(W1 > E + R√(ln(1000)/(2n))) ≤ 1e-3. Finite size:
+/// (W1(N_S) − W1(N_L))/(√2 − 1), as for KS.
+fn w1_check(plan: Plan, sol: &Solution, m: &Measured, tag: &str) -> Result<Check> {
+    let (small, large, xs, xl, n_large) = (&m.small, &m.large, &m.xs, &m.xl, plan.n_large);
+    let w_small = crate::numerics::statistics::wasserstein1(xs, |d| sol.cdf(d))?;
+    let w_large = crate::numerics::statistics::wasserstein1(xl, |d| sol.cdf(d))?;
+    let n = large.count as f64;
+    let (lo_q, hi_q) = (sol.quantile(1e-12), sol.quantile(1.0 - 1e-12));
+    let bp: Vec<f64> = [1e-12, 1e-3, 0.1, 0.5, 0.9, 0.999, 1.0 - 1e-12]
+        .iter()
+        .map(|&q| sol.quantile(q))
+        .collect();
+    let spread = crate::numerics::integration::integrate(
+        |d| {
+            let f = sol.cdf(d);
+            [(f * (1.0 - f)).max(0.0).sqrt()]
+        },
+        &bp,
+        1e-8,
+        400,
+    )?
+    .value[0];
+    let range = xl.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+        - xl.iter().cloned().fold(f64::INFINITY, f64::min);
+    let sampling = spread / n.sqrt() + range.max(hi_q - lo_q) * (1000f64.ln() / (2.0 * n)).sqrt();
+    let fs = (w_small - w_large).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
+    Ok(
+        Check::at_most(format!("W1, {tag}, N = {n_large}"), w_large, sampling + fs).note(format!(
+            "(V4′) sampling {sampling:.4} (n = {}) + finite-size {fs:.4}; recorded: KS = {:.4} (KS(N_S) = {:.4})",
+            large.count, large.ks, small.ks
+        )),
+    )
+}
+
+/// (V5) ε, mean and variance at N_L: 4σ plus the measured change between
+/// N_S and N_L.
+fn moment_checks(plan: Plan, sol: &Solution, m: &Measured, tag: &str) -> Vec<Check> {
+    let (small, large) = (&m.small, &m.large);
+    let (n_small, n_large) = (plan.n_small, plan.n_large);
+    let fst = stats::finite_size_tolerance;
+    let moments: [(&str, f64, f64, f64, f64); 3] = [
+        (
+            "ε",
+            small.moments.eps,
+            large.moments.eps,
+            large.eps_se,
+            sol.eps,
+        ),
+        (
+            "⟨Δ⟩",
+            small.moments.mean,
+            large.moments.mean,
+            large.mean_se,
+            sol.mean,
+        ),
+        (
+            "Var Δ",
+            small.moments.var,
+            large.moments.var,
+            large.var_se,
+            sol.var,
+        ),
+    ];
+    moments
+        .into_iter()
+        .map(|(what, xs_, xl_, sl_, th)| {
+            Check::within(
+                format!("{what}, {tag}, N = {n_large}"),
+                xl_,
+                th,
+                fst(xs_, xl_, sl_),
+            )
+            .note(format!(
+                "(V5) 4σ = {:.2e} + |x(N = {n_small}) − x(N = {n_large})| = {:.2e}",
+                4.0 * sl_,
+                (xs_ - xl_).abs()
+            ))
+        })
+        .collect()
+}
+
+/// The theory panel of one load: the Hebbian limit (the norms' curves and
+/// the max-margin limit are added by the caller).
+fn theory_panel(alpha: f64) -> Panel {
+    let (lo, hi) = THEORY_RANGE;
+    Panel::new("stability Δ", "P(Δ)")
+        .title(format!("α = {alpha}: replica theory"))
+        .x_range(lo, hi)
+        .y_range(0.0, 2.5)
+        .with(Series::line(
+            "Hebbian",
+            hebb_curve(alpha, lo, hi),
+            Dash::Dotted,
+            palette::RED,
+        ))
+}
+
+/// Closes a theory panel with the maximal-margin limit (α < 2) or a note
+/// that there is none.
+fn add_max_margin(theory: Panel, alpha: f64) -> Result<Panel> {
+    if alpha < 2.0 {
+        Ok(theory.with(Series::line(
+            "κ = κ*(α)",
+            max_margin_curve(alpha, THEORY_RANGE.1, 2.5)?,
+            Dash::Dashed,
+            palette::ORANGE,
+        )))
+    } else {
+        Ok(theory.note("α > 2: no max-margin limit"))
+    }
+}
+
+/// The panel of one (α, λ): the histogram of the stabilities at N_L against
+/// the theory, zoomed on the bulk of the theory law so narrow peaks (large
+/// λ) are resolved by the bins. Returns the histogram for the JSON too.
+fn simulation_panel(
+    plan: Plan,
+    alpha: f64,
+    lambda: f64,
+    sol: &Solution,
+    m: &Measured,
+) -> Result<(Panel, Histogram)> {
+    let (lo, hi) = THEORY_RANGE;
+    let (hlo, hhi) = (
+        (sol.quantile(1e-3) - 0.4).max(lo),
+        (sol.quantile(1.0 - 1e-3) + 0.4).min(hi),
+    );
+    let hist = Histogram::new(&m.xl, hlo, hhi, 70)?;
+    let peak = hist.density.iter().cloned().fold(0.0, f64::max);
+    let th_peak = theory_curve(sol, hlo, hhi)
+        .iter()
+        .map(|p| p.1)
+        .fold(0.0, f64::max);
+    let top = 1.15 * peak.max(th_peak).max(0.45);
+    let panel = Panel::new("Δ", "P(Δ)")
+        .title(format!("α = {alpha}, λ = {lambda}"))
+        .x_range(hlo, hhi)
+        .y_range(0.0, top)
+        .legend(LegendAt::UpperRight)
+        .note(format!("N = {}, {} nets", plan.n_large, plan.seeds))
+        .note(format!("KS = {:.3}", m.large.ks))
+        .note(format!("ε = {:.3} ({:.3})", m.large.moments.eps, sol.eps))
+        .with(Series::histogram(
+            "simulation",
+            hist.edges.clone(),
+            hist.density.clone(),
+            hist.error.clone(),
+            palette::ORANGE,
+        ))
+        .with(Series::line(
+            "theory",
+            theory_curve(sol, hlo, hhi),
+            Dash::Solid,
+            palette::BLUE,
+        ));
+    Ok((panel, hist))
+}
+
+/// Runs the claim at `size`, writing `stabilities_fixed_norm.{svg,png,json}`:
+/// per load, the theory panel and one simulation panel per norm.
 pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
-    // Quick: N = 80 and 160, two networks each (~10⁴–10⁵ stabilities per
-    // cell); Full: N = 200 and 400, eight networks each (with four, the
-    // between-network spread of Var Δ was itself too noisy: measured over six
-    // seeds at α = 3, λ = 1.6, N = 400 its standard deviation is 0.0033,
-    // three times the naive per-network error).
-    let n_large = size.pick(160, 400);
-    let n_small = n_large / 2;
-    let seeds = size.pick(2, 8);
+    let plan = Plan::of(size);
     let mut checks = Vec::new();
     let mut cells = Vec::new();
     let mut panels = Vec::new();
     for &alpha in ALPHAS.iter() {
-        let (lo, hi) = (-2.5, 4.0);
-        // Theory panel: the four norms, the Hebbian and max-margin limits.
-        let mut theory = Panel::new("stability Δ", "P(Δ)")
-            .title(format!("α = {alpha}: replica theory"))
-            .x_range(lo, hi)
-            .y_range(0.0, 2.5)
-            .with(Series::line(
-                "Hebbian",
-                hebb_curve(alpha, lo, hi),
-                Dash::Dotted,
-                palette::RED,
-            ));
+        let (lo, hi) = THEORY_RANGE;
+        let mut theory = theory_panel(alpha);
         let mut sims = Vec::new();
         for (kl, &lambda) in LAMBDAS.iter().enumerate() {
             let clock = Stopwatch::start();
@@ -201,173 +411,54 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
                 Dash::Solid,
                 palette::seq(kl),
             ));
-            let (mut small, xs) = simulate(n_small, alpha, lambda, seeds)?;
-            let (mut large, xl) = simulate(n_large, alpha, lambda, seeds)?;
-            small.ks = stats::ks_distance(&xs, |d| sol.cdf(d));
-            large.ks = stats::ks_distance(&xl, |d| sol.cdf(d));
+            let m = measure(plan, alpha, lambda, &sol)?;
             let secs = clock.seconds();
             let tag = format!("α = {alpha}, λ = {lambda}");
-
-            // (V4) KS: Kolmogorov critical value at p = 10⁻³ for the pooled
-            // sample, plus the finite-size part at N_L. The KS distance was
-            // measured to decay like N^{-1/2} (α = 0.4, λ = 6.4, tol 1e-10:
-            // 0.200, 0.152, 0.126, 0.077 at N = 100, 200, 400, 800, exponent
-            // 0.46), so with N_S = N_L/2 the part left at N_L is
-            // (KS(N_S) − KS(N_L))/(√2 − 1).
-            if lambda < SHARP_LAMBDA {
-                let crit = stats::ks_critical(large.count as f64, 1e-3);
-                let fs = (small.ks - large.ks).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
-                checks.push(
-                    Check::at_most(format!("KS, {tag}, N = {n_large}"), large.ks, crit + fs)
-                        .note(format!(
-                            "(V4) KS_crit(n = {}, p = 1e-3) = {crit:.4} + finite-size {fs:.4}",
-                            large.count
-                        ))
-                        .runtime(secs),
-                );
+            let fit = if lambda < SHARP_LAMBDA {
+                ks_check(plan, &m, &tag)
             } else {
-                // (V4′) A law of width ~1/λ whose finite-N position shifts by
-                // O(N^{-1/2}) makes KS large while W1 stays small (the issue's
-                // own caveat), so W1 is asserted and KS recorded. Sampling:
-                // E W1 ≤ n^{-1/2}∫√(F(1−F))dΔ, and W1 moves by at most R/n
-                // when one of n values changes (R their range), so by
-                // McDiarmid P(W1 > E + R√(ln(1000)/(2n))) ≤ 1e-3. Finite
-                // size: (W1(N_S) − W1(N_L))/(√2 − 1), as for KS.
-                let w_small = crate::numerics::statistics::wasserstein1(&xs, |d| sol.cdf(d))?;
-                let w_large = crate::numerics::statistics::wasserstein1(&xl, |d| sol.cdf(d))?;
-                let n = large.count as f64;
-                let (lo_q, hi_q) = (sol.quantile(1e-12), sol.quantile(1.0 - 1e-12));
-                let bp: Vec<f64> = [1e-12, 1e-3, 0.1, 0.5, 0.9, 0.999, 1.0 - 1e-12]
-                    .iter()
-                    .map(|&q| sol.quantile(q))
-                    .collect();
-                let spread = crate::numerics::integration::integrate(
-                    |d| {
-                        let f = sol.cdf(d);
-                        [(f * (1.0 - f)).max(0.0).sqrt()]
-                    },
-                    &bp,
-                    1e-8,
-                    400,
-                )?
-                .value[0];
-                let range = xl.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
-                    - xl.iter().cloned().fold(f64::INFINITY, f64::min);
-                let sampling =
-                    spread / n.sqrt() + range.max(hi_q - lo_q) * (1000f64.ln() / (2.0 * n)).sqrt();
-                let fs = (w_small - w_large).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
-                checks.push(
-                    Check::at_most(format!("W1, {tag}, N = {n_large}"), w_large, sampling + fs)
-                        .note(format!(
-                            "(V4′) sampling {sampling:.4} (n = {}) + finite-size {fs:.4}; recorded: KS = {:.4} (KS(N_S) = {:.4})",
-                            large.count, large.ks, small.ks
-                        ))
-                        .runtime(secs),
-                );
-            }
-            // (V5) ε, mean, variance at N_L: 4σ plus the measured change
-            // between N_S and N_L.
-            let fst = stats::finite_size_tolerance;
-            let moments: [(&str, f64, f64, f64, f64); 3] = [
-                (
-                    "ε",
-                    small.moments.eps,
-                    large.moments.eps,
-                    large.eps_se,
-                    sol.eps,
-                ),
-                (
-                    "⟨Δ⟩",
-                    small.moments.mean,
-                    large.moments.mean,
-                    large.mean_se,
-                    sol.mean,
-                ),
-                (
-                    "Var Δ",
-                    small.moments.var,
-                    large.moments.var,
-                    large.var_se,
-                    sol.var,
-                ),
-            ];
-            for (what, xs_, xl_, sl_, th) in moments {
-                checks.push(
-                    Check::within(
-                        format!("{what}, {tag}, N = {n_large}"),
-                        xl_,
-                        th,
-                        fst(xs_, xl_, sl_),
-                    )
-                    .note(format!(
-                        "(V5) 4σ = {:.2e} + |x(N = {n_small}) − x(N = {n_large})| = {:.2e}",
-                        4.0 * sl_,
-                        (xs_ - xl_).abs()
-                    ))
-                    .runtime(secs),
-                );
-            }
-
-            // Zoom each panel on the bulk of the theory law so narrow peaks
-            // (large λ) are resolved by the bins.
-            let (hlo, hhi) = (
-                (sol.quantile(1e-3) - 0.4).max(lo),
-                (sol.quantile(1.0 - 1e-3) + 0.4).min(hi),
+                w1_check(plan, &sol, &m, &tag)?
+            };
+            checks.push(fit.runtime(secs));
+            checks.extend(
+                moment_checks(plan, &sol, &m, &tag)
+                    .into_iter()
+                    .map(|c| c.runtime(secs)),
             );
-            let hist = Histogram::new(&xl, hlo, hhi, 70)?;
-            let peak = hist.density.iter().cloned().fold(0.0, f64::max);
-            let th_peak = theory_curve(&sol, hlo, hhi)
-                .iter()
-                .map(|p| p.1)
-                .fold(0.0, f64::max);
-            let top = 1.15 * peak.max(th_peak).max(0.45);
-            sims.push(
-                Panel::new("Δ", "P(Δ)")
-                    .title(format!("α = {alpha}, λ = {lambda}"))
-                    .x_range(hlo, hhi)
-                    .y_range(0.0, top)
-                    .legend(LegendAt::UpperRight)
-                    .note(format!("N = {n_large}, {} nets", seeds))
-                    .note(format!("KS = {:.3}", large.ks))
-                    .note(format!("ε = {:.3} ({:.3})", large.moments.eps, sol.eps))
-                    .with(Series::histogram(
-                        "simulation",
-                        hist.edges.clone(),
-                        hist.density.clone(),
-                        hist.error.clone(),
-                        palette::ORANGE,
-                    ))
-                    .with(Series::line(
-                        "theory",
-                        theory_curve(&sol, hlo, hhi),
-                        Dash::Solid,
-                        palette::BLUE,
-                    )),
-            );
+            let (panel, histogram) = simulation_panel(plan, alpha, lambda, &sol, &m)?;
+            sims.push(panel);
             cells.push(Cell {
                 alpha,
                 lambda,
                 theory_eps: sol.eps,
                 theory_mean: sol.mean,
                 theory_var: sol.var,
-                small,
-                large,
-                histogram: hist,
+                small: m.small,
+                large: m.large,
+                histogram,
             });
         }
-        if alpha < 2.0 {
-            theory.push(Series::line(
-                "κ = κ*(α)",
-                max_margin_curve(alpha, hi, 2.5)?,
-                Dash::Dashed,
-                palette::ORANGE,
-            ));
-        } else {
-            theory = theory.note("α > 2: no max-margin limit");
-        }
-        panels.push(theory);
+        panels.push(add_max_margin(theory, alpha)?);
         panels.extend(sims);
     }
+    let fig = Figure::new(
+        "Fixed-norm training: stabilities against the replica theory",
+        5,
+        panels,
+    );
+    save(out, size, plan, &fig, &cells, &checks)?;
+    Ok(checks)
+}
+
+/// Writes the figure with its metadata and checks.
+fn save(
+    out: &Path,
+    size: Size,
+    plan: Plan,
+    fig: &Figure,
+    cells: &[Cell],
+    checks: &[Check],
+) -> Result<()> {
     #[derive(Serialize)]
     struct Meta<'a> {
         size: Size,
@@ -378,25 +469,19 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         train_tol: f64,
         cells: &'a [Cell],
     }
-    let fig = Figure::new(
-        "Fixed-norm training: stabilities against the replica theory",
-        5,
-        panels,
-    );
     save_figure(
         out,
         "stabilities_fixed_norm",
-        &fig,
+        fig,
         &Meta {
             size,
             seed: SEED,
-            n_small,
-            n_large,
-            networks_per_size: seeds,
+            n_small: plan.n_small,
+            n_large: plan.n_large,
+            networks_per_size: plan.seeds,
             train_tol: TRAIN_TOL,
-            cells: &cells,
+            cells,
         },
-        &checks,
-    )?;
-    Ok(checks)
+        checks,
+    )
 }

@@ -20,12 +20,12 @@ use serde::Serialize;
 
 use super::{stats, Size};
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::plotting::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::figures::report::{save_figure, Check, Stopwatch};
-use crate::learning::{train_gd, Coupling, GdConfig, Problem, TrajectoryPoint};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::learning::{train_gd, Coupling, GdConfig, Problem, Snapshot, TrajectoryPoint};
 use crate::numerics::statistics::Histogram;
 use crate::replica::capacity::max_margin;
-use crate::replica::saddle_point::solve_pl;
+use crate::replica::saddle_point::{solve_pl, Solution};
 use crate::Result;
 
 /// Base seed of the patterns (recorded in the JSON); size N uses SEED + N.
@@ -56,6 +56,7 @@ struct SnapStats {
     eps: f64,
 }
 
+/// One load's trajectory and snapshots at both sizes.
 #[derive(Debug, Clone, Serialize)]
 struct Run {
     alpha: f64,
@@ -71,6 +72,9 @@ struct Run {
     max_margin_slope: Option<f64>,
 }
 
+/// Trains the network of size N at load α by the paper's protocol,
+/// storing the snapshot epochs; returns the seed, the result and the
+/// problem (its patterns).
 fn train(
     n: usize,
     alpha: f64,
@@ -103,160 +107,209 @@ fn fixed_norm_on(problem: &Problem, lambda: f64) -> Result<Vec<f64>> {
     Ok(Stabilities::new(problem, &res.j)?.values().to_vec())
 }
 
-/// Runs the claim at `size`, writing `stabilities_gradient_descent.{svg,png,json}`.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
-    // Quick: N = 60 and 120 up to 10³ epochs; Full: N = 150 and 300 up to
-    // 10⁴ epochs (the paper's figure).
-    let n_large = size.pick(120, 300);
-    let n_small = n_large / 2;
-    let epochs = size.pick(1000, 10_000);
-    let snaps: Vec<usize> = [10, 100, 1000, 10_000]
-        .into_iter()
-        .filter(|&e| e <= epochs)
-        .collect();
-    let mut checks = Vec::new();
-    let mut runs = Vec::new();
-    let mut panels = Vec::new();
-    for &alpha in &ALPHAS {
-        let clock = Stopwatch::start();
-        let (seed_s, small, problem_s) = train(n_small, alpha, epochs, &snaps)?;
-        let (seed_l, large, problem_l) = train(n_large, alpha, epochs, &snaps)?;
-        let secs = clock.seconds();
-        let mut snap_stats = Vec::new();
-        for (ss, sl) in small.snapshots.iter().zip(&large.snapshots) {
-            let (lam, lam_sd) = {
-                let (m, v) = stats::mean_var(&sl.lambda);
-                (m, v.sqrt())
-            };
-            let sol = solve_pl(alpha, lam)?;
-            // The per-row learning rate of the mean loss scales like 1/N, so
-            // the two sizes reach different norms at the same epoch: each is
-            // compared with the theory at its own λ(t).
-            let lam_small = stats::mean_var(&ss.lambda).0;
-            let sol_small = solve_pl(alpha, lam_small)?;
-            let xs = ss.stabilities.as_slice();
-            let xl = sl.stabilities.as_slice();
-            let ks_small = stats::ks_distance(xs, |d| sol_small.cdf(d));
-            let ks_large = stats::ks_distance(xl, |d| sol.cdf(d));
-            // Same patterns, fixed norm λ(t), at both sizes: KS of gradient
-            // descent against that optimum and against the theory are
-            // recorded (the gradient-descent path stays a few percent in KS
-            // away from the optimum at every N: a finding, README); the
-            // asserted check is (V6): the fixed-norm optimum at λ(t) on the
-            // trajectory's own patterns follows the replica law, within the
-            // Kolmogorov critical value plus the N^{-1/2} finite-size part
-            // (KS(N_S) − KS(N_L))/(√2 − 1) measured between the two sizes.
-            let fixed = fixed_norm_on(&problem_l, lam)?;
-            let fixed_small = fixed_norm_on(&problem_s, lam_small)?;
-            let ks_gd_fixed = stats::ks_two_sample(xl, &fixed);
-            let ks_fixed_theory = stats::ks_distance(&fixed, |d| sol.cdf(d));
-            let ks_fixed_small = stats::ks_distance(&fixed_small, |d| sol_small.cdf(d));
-            let crit = stats::ks_critical(fixed.len() as f64, 1e-3);
-            let fs = (ks_fixed_small - ks_fixed_theory).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
-            checks.push(
-                Check::at_most(
-                    format!(
-                        "fixed-norm optimum at λ(t) = {lam:.3} vs theory, α = {alpha}, t = {}, N = {n_large}",
-                        sl.epoch
-                    ),
-                    ks_fixed_theory,
-                    crit + fs,
-                )
-                .note(format!(
-                    "(V6) KS_crit(n = {}, p = 1e-3) = {crit:.4} + finite-size {fs:.4}; recorded: gradient descent vs theory KS = {ks_large:.4}, vs the optimum KS = {ks_gd_fixed:.4}",
-                    fixed.len()
-                ))
-                .runtime(secs),
-            );
-            let (lo, hi) = (
-                (sol.quantile(1e-3) - 0.6).min(-1.0),
-                (sol.quantile(1.0 - 1e-3) + 0.6).max(3.0),
-            );
-            let histogram = Histogram::new(xl, lo, hi, 70)?;
-            let eps = xl.iter().filter(|&&d| d < 0.0).count() as f64 / xl.len() as f64;
-            let curve: Vec<(f64, f64)> = (0..=500)
-                .map(|k| {
-                    let d = lo + (hi - lo) * k as f64 / 500.0;
-                    (d, sol.pdf(d))
-                })
-                .collect();
-            let top = 1.15
-                * histogram
-                    .density
-                    .iter()
-                    .chain(curve.iter().map(|p| &p.1))
-                    .cloned()
-                    .fold(0.0, f64::max);
-            panels.push(
-                Panel::new("Δ", "P(Δ)")
-                    .title(format!("α = {alpha}, epoch {}", sl.epoch))
-                    .x_range(lo, hi)
-                    .y_range(0.0, top)
-                    .note(format!("λ(t) = {lam:.2}"))
-                    .note(format!("KS vs theory = {ks_large:.3}"))
-                    .note(format!("KS vs fixed-norm = {ks_gd_fixed:.3}"))
-                    .note(format!("N = {n_large}"))
-                    .with(Series::histogram(
-                        "gradient descent",
-                        histogram.edges.clone(),
-                        histogram.density.clone(),
-                        histogram.error.clone(),
-                        palette::ORANGE,
-                    ))
-                    .with(Series::line(
-                        "theory at λ(t)",
-                        curve,
-                        Dash::Solid,
-                        palette::BLUE,
-                    )),
-            );
-            snap_stats.push(SnapStats {
-                epoch: sl.epoch,
-                ks_gd_vs_fixed_norm: ks_gd_fixed,
-                ks_fixed_norm_vs_theory: ks_fixed_theory,
-                lambda_small: lam_small,
-                lambda: lam,
-                lambda_row_std: lam_sd,
-                ks_small,
-                ks_large,
-                count: xl.len(),
-                histogram,
-                theory_eps: sol.eps,
-                eps,
-            });
-        }
-        // Late-time slope of λ against ln t over the last decade.
-        let traj = &large.trajectory;
-        let late: Vec<&TrajectoryPoint> = traj
-            .iter()
-            .filter(|p| p.epoch >= epochs / 10 && p.epoch > 0)
-            .collect();
-        let late_slope = match (late.first(), late.last()) {
-            (Some(a), Some(b)) if b.epoch > a.epoch => {
-                (b.lambda_mean - a.lambda_mean) / ((b.epoch as f64).ln() - (a.epoch as f64).ln())
-            }
-            _ => f64::NAN,
-        };
-        let mm_slope = if alpha < 2.0 {
-            Some(1.0 / (2.0 * max_margin(alpha)?))
-        } else {
-            None
-        };
-        runs.push(Run {
-            alpha,
-            n_small,
-            n_large,
-            seed_small: seed_s,
-            seed_large: seed_l,
-            trajectory: large.trajectory.clone(),
-            snapshots: snap_stats,
-            late_slope,
-            max_margin_slope: mm_slope,
-        });
-    }
+/// Network sizes, epochs and snapshot epochs of a run.
+#[derive(Debug, Clone)]
+struct Plan {
+    n_small: usize,
+    n_large: usize,
+    epochs: usize,
+    snaps: Vec<usize>,
+}
 
-    // Norm growth panel: λ(t) against t (log axis) for both loads, with the
-    // max-margin slope anchored at the last epoch.
+impl Plan {
+    /// Quick: N = 60 and 120 up to 10³ epochs; Full: N = 150 and 300 up to
+    /// 10⁴ epochs (the paper's figure).
+    fn of(size: Size) -> Self {
+        let n_large = size.pick(120, 300);
+        let epochs = size.pick(1000, 10_000);
+        Plan {
+            n_small: n_large / 2,
+            n_large,
+            epochs,
+            snaps: [10, 100, 1000, 10_000]
+                .into_iter()
+                .filter(|&e| e <= epochs)
+                .collect(),
+        }
+    }
+}
+
+/// Compares one snapshot epoch with the theory at λ(t) and with the
+/// fixed-norm optimum on the same patterns; returns its statistics, the
+/// (V6) check and the theory at λ(t) of N_L.
+///
+/// The per-row learning rate of the mean loss scales like 1/N, so the two
+/// sizes reach different norms at the same epoch: each is compared with the
+/// theory at its own λ(t). KS of gradient descent against the fixed-norm
+/// optimum at λ(t) and against the theory are recorded (the gradient-descent
+/// path stays a few percent in KS away from the optimum at every N: a
+/// finding, README); the asserted check is (V6): the fixed-norm optimum at
+/// λ(t) on the trajectory's own patterns follows the replica law, within the
+/// Kolmogorov critical value plus the N^{-1/2} finite-size part
+/// (KS(N_S) − KS(N_L))/(√2 − 1) measured between the two sizes.
+fn compare_snapshot(
+    alpha: f64,
+    n_large: usize,
+    (ss, problem_s): (&Snapshot, &Problem),
+    (sl, problem_l): (&Snapshot, &Problem),
+) -> Result<(SnapStats, Check, Solution)> {
+    let (lam, lam_sd) = {
+        let (m, v) = stats::mean_var(&sl.lambda);
+        (m, v.sqrt())
+    };
+    let sol = solve_pl(alpha, lam)?;
+    let lam_small = stats::mean_var(&ss.lambda).0;
+    let sol_small = solve_pl(alpha, lam_small)?;
+    let xs = ss.stabilities.as_slice();
+    let xl = sl.stabilities.as_slice();
+    let ks_small = stats::ks_distance(xs, |d| sol_small.cdf(d));
+    let ks_large = stats::ks_distance(xl, |d| sol.cdf(d));
+    let fixed = fixed_norm_on(problem_l, lam)?;
+    let fixed_small = fixed_norm_on(problem_s, lam_small)?;
+    let ks_gd_fixed = stats::ks_two_sample(xl, &fixed);
+    let ks_fixed_theory = stats::ks_distance(&fixed, |d| sol.cdf(d));
+    let ks_fixed_small = stats::ks_distance(&fixed_small, |d| sol_small.cdf(d));
+    let crit = stats::ks_critical(fixed.len() as f64, 1e-3);
+    let fs = (ks_fixed_small - ks_fixed_theory).max(0.0) / (std::f64::consts::SQRT_2 - 1.0);
+    let check = Check::at_most(
+        format!(
+            "fixed-norm optimum at λ(t) = {lam:.3} vs theory, α = {alpha}, t = {}, N = {n_large}",
+            sl.epoch
+        ),
+        ks_fixed_theory,
+        crit + fs,
+    )
+    .note(format!(
+        "(V6) KS_crit(n = {}, p = 1e-3) = {crit:.4} + finite-size {fs:.4}; recorded: gradient descent vs theory KS = {ks_large:.4}, vs the optimum KS = {ks_gd_fixed:.4}",
+        fixed.len()
+    ));
+    let (lo, hi) = histogram_range(&sol);
+    let histogram = Histogram::new(xl, lo, hi, 70)?;
+    let eps = xl.iter().filter(|&&d| d < 0.0).count() as f64 / xl.len() as f64;
+    let snap = SnapStats {
+        epoch: sl.epoch,
+        ks_gd_vs_fixed_norm: ks_gd_fixed,
+        ks_fixed_norm_vs_theory: ks_fixed_theory,
+        lambda_small: lam_small,
+        lambda: lam,
+        lambda_row_std: lam_sd,
+        ks_small,
+        ks_large,
+        count: xl.len(),
+        histogram,
+        theory_eps: sol.eps,
+        eps,
+    };
+    Ok((snap, check, sol))
+}
+
+/// The Δ range of a snapshot's histogram: the bulk of the theory law with
+/// a margin, at least [−1, 3].
+fn histogram_range(sol: &Solution) -> (f64, f64) {
+    (
+        (sol.quantile(1e-3) - 0.6).min(-1.0),
+        (sol.quantile(1.0 - 1e-3) + 0.6).max(3.0),
+    )
+}
+
+/// The panel of one snapshot: gradient descent's stabilities at N_L against
+/// the theory at λ(t).
+fn snapshot_panel(alpha: f64, n_large: usize, snap: &SnapStats, sol: &Solution) -> Panel {
+    let (lo, hi) = histogram_range(sol);
+    let histogram = &snap.histogram;
+    let curve: Vec<(f64, f64)> = (0..=500)
+        .map(|k| {
+            let d = lo + (hi - lo) * k as f64 / 500.0;
+            (d, sol.pdf(d))
+        })
+        .collect();
+    let top = 1.15
+        * histogram
+            .density
+            .iter()
+            .chain(curve.iter().map(|p| &p.1))
+            .cloned()
+            .fold(0.0, f64::max);
+    Panel::new("Δ", "P(Δ)")
+        .title(format!("α = {alpha}, epoch {}", snap.epoch))
+        .x_range(lo, hi)
+        .y_range(0.0, top)
+        .note(format!("λ(t) = {:.2}", snap.lambda))
+        .note(format!("KS vs theory = {:.3}", snap.ks_large))
+        .note(format!(
+            "KS vs fixed-norm = {:.3}",
+            snap.ks_gd_vs_fixed_norm
+        ))
+        .note(format!("N = {n_large}"))
+        .with(Series::histogram(
+            "gradient descent",
+            histogram.edges.clone(),
+            histogram.density.clone(),
+            histogram.error.clone(),
+            palette::ORANGE,
+        ))
+        .with(Series::line(
+            "theory at λ(t)",
+            curve,
+            Dash::Solid,
+            palette::BLUE,
+        ))
+}
+
+/// Late-time slope dλ/d ln t of the trajectory over the last decade of
+/// epochs (NaN without two distinct late epochs).
+fn late_slope(trajectory: &[TrajectoryPoint], epochs: usize) -> f64 {
+    let late: Vec<&TrajectoryPoint> = trajectory
+        .iter()
+        .filter(|p| p.epoch >= epochs / 10 && p.epoch > 0)
+        .collect();
+    match (late.first(), late.last()) {
+        (Some(a), Some(b)) if b.epoch > a.epoch => {
+            (b.lambda_mean - a.lambda_mean) / ((b.epoch as f64).ln() - (a.epoch as f64).ln())
+        }
+        _ => f64::NAN,
+    }
+}
+
+/// Trains both sizes at load α and compares every snapshot; returns the
+/// run, its checks and its snapshot panels.
+fn run_load(alpha: f64, plan: &Plan) -> Result<(Run, Vec<Check>, Vec<Panel>)> {
+    let clock = Stopwatch::start();
+    let (seed_s, small, problem_s) = train(plan.n_small, alpha, plan.epochs, &plan.snaps)?;
+    let (seed_l, large, problem_l) = train(plan.n_large, alpha, plan.epochs, &plan.snaps)?;
+    let secs = clock.seconds();
+    let mut checks = Vec::new();
+    let mut panels = Vec::new();
+    let mut snap_stats = Vec::new();
+    for (ss, sl) in small.snapshots.iter().zip(&large.snapshots) {
+        let (snap, check, sol) =
+            compare_snapshot(alpha, plan.n_large, (ss, &problem_s), (sl, &problem_l))?;
+        checks.push(check.runtime(secs));
+        panels.push(snapshot_panel(alpha, plan.n_large, &snap, &sol));
+        snap_stats.push(snap);
+    }
+    let mm_slope = if alpha < 2.0 {
+        Some(1.0 / (2.0 * max_margin(alpha)?))
+    } else {
+        None
+    };
+    let run = Run {
+        alpha,
+        n_small: plan.n_small,
+        n_large: plan.n_large,
+        seed_small: seed_s,
+        seed_large: seed_l,
+        late_slope: late_slope(&large.trajectory, plan.epochs),
+        trajectory: large.trajectory,
+        snapshots: snap_stats,
+        max_margin_slope: mm_slope,
+    };
+    Ok((run, checks, panels))
+}
+
+/// Norm growth: λ(t) against t (log axis) for every load, with the
+/// max-margin slope anchored at the last epoch.
+fn norm_panel(runs: &[Run]) -> Panel {
     let mut pn = Panel::new("epoch t", "norm λ(t) = β⟨|J_i|⟩")
         .title("norm growth")
         .x_log()
@@ -293,13 +346,26 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             ));
         }
     }
-    pn = pn.y_range(0.0, 3.6);
-    panels.push(pn);
-    let cols = snaps.len();
+    pn.y_range(0.0, 3.6)
+}
+
+/// Runs the claim at `size`, writing `stabilities_gradient_descent.{svg,png,json}`.
+pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+    let plan = Plan::of(size);
+    let mut checks = Vec::new();
+    let mut runs = Vec::new();
+    let mut panels = Vec::new();
+    for &alpha in &ALPHAS {
+        let (run, c, p) = run_load(alpha, &plan)?;
+        runs.push(run);
+        checks.extend(c);
+        panels.extend(p);
+    }
+    panels.push(norm_panel(&runs));
     // Lay out: one row per α (snapshots), the norm panel on its own row.
     let fig = Figure::new(
         "Unbounded-norm gradient descent against the fixed-norm theory at λ(t)",
-        cols,
+        plan.snaps.len(),
         panels,
     );
     #[derive(Serialize)]
@@ -317,7 +383,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         &Meta {
             size,
             seed: SEED,
-            epochs,
+            epochs: plan.epochs,
             protocol: "Hebbian start, beta = 0.1, learning rate 10 (GdConfig::paper)",
             runs: &runs,
         },

@@ -1,0 +1,339 @@
+//! The figure data model: a [`Figure`] is panels of [`Series`] (line curves,
+//! histograms with error bars, points with error bars), plain data, so the
+//! very object that is drawn is also what gets serialised next to the
+//! figure as `NAME.json` ([`super::report::save_figure`]).
+
+use serde::Serialize;
+
+use super::style::{Rgb, FIGURE_TITLE_HEIGHT, PANEL_HEIGHT, PANEL_WIDTH};
+use crate::{Error, Result};
+
+/// How a line is stroked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Dash {
+    /// Continuous line.
+    Solid,
+    /// Long dashes.
+    Dashed,
+    /// Short dots.
+    Dotted,
+}
+
+/// One data series of a panel.
+#[derive(Debug, Clone, Serialize)]
+pub enum Series {
+    /// A curve through `(x, y)` points (non-finite points break the curve).
+    Line {
+        /// Legend entry (empty: no legend entry).
+        label: String,
+        /// The points.
+        xy: Vec<(f64, f64)>,
+        /// Stroke pattern.
+        dash: Dash,
+        /// Colour.
+        color: Rgb,
+        /// Stroke width in pixels.
+        width: u32,
+    },
+    /// A histogram: `edges.len() == heights.len() + 1`, drawn as translucent
+    /// bars with one-σ error bars when `errors` is given.
+    Histogram {
+        /// Legend entry.
+        label: String,
+        /// Bin edges, increasing.
+        edges: Vec<f64>,
+        /// Bar heights (usually a density).
+        heights: Vec<f64>,
+        /// One-σ sampling errors of the heights (empty: none drawn).
+        errors: Vec<f64>,
+        /// Colour.
+        color: Rgb,
+    },
+    /// Markers with optional vertical one-σ error bars.
+    Points {
+        /// Legend entry.
+        label: String,
+        /// The points.
+        xy: Vec<(f64, f64)>,
+        /// One-σ errors of y (empty: none drawn).
+        errors: Vec<f64>,
+        /// Colour.
+        color: Rgb,
+    },
+}
+
+impl Series {
+    /// A line series.
+    pub fn line(label: impl Into<String>, xy: Vec<(f64, f64)>, dash: Dash, color: Rgb) -> Self {
+        Series::Line {
+            label: label.into(),
+            xy,
+            dash,
+            color,
+            width: 3,
+        }
+    }
+    /// A histogram series (heights and errors must match the bins).
+    pub fn histogram(
+        label: impl Into<String>,
+        edges: Vec<f64>,
+        heights: Vec<f64>,
+        errors: Vec<f64>,
+        color: Rgb,
+    ) -> Self {
+        Series::Histogram {
+            label: label.into(),
+            edges,
+            heights,
+            errors,
+            color,
+        }
+    }
+    /// A point series with (possibly empty) error bars.
+    pub fn points(
+        label: impl Into<String>,
+        xy: Vec<(f64, f64)>,
+        errors: Vec<f64>,
+        color: Rgb,
+    ) -> Self {
+        Series::Points {
+            label: label.into(),
+            xy,
+            errors,
+            color,
+        }
+    }
+
+    pub(crate) fn label(&self) -> &str {
+        match self {
+            Series::Line { label, .. }
+            | Series::Histogram { label, .. }
+            | Series::Points { label, .. } => label,
+        }
+    }
+
+    /// All finite (x, y) extents the series wants visible, with error bars.
+    pub(crate) fn extent(&self) -> Vec<(f64, f64)> {
+        match self {
+            Series::Line { xy, .. } => xy.clone(),
+            Series::Histogram {
+                edges,
+                heights,
+                errors,
+                ..
+            } => {
+                let mut v: Vec<(f64, f64)> = edges.iter().map(|&e| (e, 0.0)).collect();
+                for (k, &h) in heights.iter().enumerate() {
+                    let e = errors.get(k).copied().unwrap_or(0.0);
+                    v.push((edges[k], h + e));
+                }
+                v
+            }
+            Series::Points { xy, errors, .. } => {
+                let mut v = Vec::with_capacity(2 * xy.len());
+                for (k, &(x, y)) in xy.iter().enumerate() {
+                    let e = errors.get(k).copied().unwrap_or(0.0);
+                    v.push((x, y - e));
+                    v.push((x, y + e));
+                }
+                v
+            }
+        }
+    }
+}
+
+/// Where a panel's legend sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LegendAt {
+    /// Upper right corner.
+    UpperRight,
+    /// Upper left corner.
+    UpperLeft,
+    /// Lower right corner.
+    LowerRight,
+    /// Lower left corner.
+    LowerLeft,
+    /// No legend.
+    None,
+}
+
+/// One chart: axes, series, legend and free-text notes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Panel {
+    /// Title above the panel (may be empty).
+    pub title: String,
+    /// Horizontal axis label.
+    pub x_label: String,
+    /// Vertical axis label.
+    pub y_label: String,
+    /// Horizontal range (None: fitted to the data).
+    pub x_range: Option<(f64, f64)>,
+    /// Vertical range (None: fitted to the data).
+    pub y_range: Option<(f64, f64)>,
+    /// Logarithmic horizontal axis.
+    pub x_log: bool,
+    /// Logarithmic vertical axis.
+    pub y_log: bool,
+    /// The data.
+    pub series: Vec<Series>,
+    /// Legend position.
+    pub legend: LegendAt,
+    /// Lines of text drawn in the upper left corner of the plotting area.
+    pub notes: Vec<String>,
+}
+
+impl Panel {
+    /// An empty panel with axis labels, automatic ranges and a legend in
+    /// the upper right corner.
+    pub fn new(x_label: impl Into<String>, y_label: impl Into<String>) -> Self {
+        Panel {
+            title: String::new(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            x_range: None,
+            y_range: None,
+            x_log: false,
+            y_log: false,
+            series: Vec::new(),
+            legend: LegendAt::UpperRight,
+            notes: Vec::new(),
+        }
+    }
+    /// Sets the title.
+    pub fn title(mut self, t: impl Into<String>) -> Self {
+        self.title = t.into();
+        self
+    }
+    /// Fixes the horizontal range.
+    pub fn x_range(mut self, lo: f64, hi: f64) -> Self {
+        self.x_range = Some((lo, hi));
+        self
+    }
+    /// Fixes the vertical range.
+    pub fn y_range(mut self, lo: f64, hi: f64) -> Self {
+        self.y_range = Some((lo, hi));
+        self
+    }
+    /// Logarithmic horizontal axis.
+    pub fn x_log(mut self) -> Self {
+        self.x_log = true;
+        self
+    }
+    /// Logarithmic vertical axis.
+    pub fn y_log(mut self) -> Self {
+        self.y_log = true;
+        self
+    }
+    /// Legend position.
+    pub fn legend(mut self, at: LegendAt) -> Self {
+        self.legend = at;
+        self
+    }
+    /// Adds a note line.
+    pub fn note(mut self, s: impl Into<String>) -> Self {
+        self.notes.push(s.into());
+        self
+    }
+    /// Adds a series.
+    pub fn with(mut self, s: Series) -> Self {
+        self.series.push(s);
+        self
+    }
+    /// Adds a series in place.
+    pub fn push(&mut self, s: Series) {
+        self.series.push(s);
+    }
+}
+
+/// A figure: panels on a grid of `cols` columns, with an optional title.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// Title across the top (may be empty).
+    pub title: String,
+    /// Number of panel columns.
+    pub cols: usize,
+    /// Panels, row by row.
+    pub panels: Vec<Panel>,
+}
+
+impl Figure {
+    /// A figure with the given panels laid out on `cols` columns.
+    pub fn new(title: impl Into<String>, cols: usize, panels: Vec<Panel>) -> Self {
+        Figure {
+            title: title.into(),
+            cols: cols.max(1),
+            panels,
+        }
+    }
+
+    pub(crate) fn rows(&self) -> usize {
+        self.panels.len().div_ceil(self.cols).max(1)
+    }
+
+    /// Size of the whole figure in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        let extra = if self.title.is_empty() {
+            0
+        } else {
+            FIGURE_TITLE_HEIGHT
+        };
+        (
+            PANEL_WIDTH * self.cols as u32,
+            PANEL_HEIGHT * self.rows() as u32 + extra,
+        )
+    }
+
+    /// Checks the figure data for shapes the renderer cannot draw.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.panels.is_empty() {
+            return Err(Error::InvalidInput(
+                "a figure needs at least one panel".into(),
+            ));
+        }
+        for p in &self.panels {
+            for s in &p.series {
+                match s {
+                    Series::Histogram {
+                        label,
+                        edges,
+                        heights,
+                        errors,
+                        ..
+                    } => {
+                        if edges.len() != heights.len() + 1
+                            || !(errors.is_empty() || errors.len() == heights.len())
+                        {
+                            return Err(Error::InvalidInput(format!(
+                                "histogram '{label}': {} edges, {} heights, {} errors",
+                                edges.len(),
+                                heights.len(),
+                                errors.len()
+                            )));
+                        }
+                        if edges
+                            .windows(2)
+                            .any(|w| w[1].partial_cmp(&w[0]) != Some(std::cmp::Ordering::Greater))
+                        {
+                            return Err(Error::InvalidInput(format!(
+                                "histogram '{label}': edges must be finite and increasing"
+                            )));
+                        }
+                    }
+                    Series::Points {
+                        label, xy, errors, ..
+                    } => {
+                        if !(errors.is_empty() || errors.len() == xy.len()) {
+                            return Err(Error::InvalidInput(format!(
+                                "points '{label}': {} points but {} errors",
+                                xy.len(),
+                                errors.len()
+                            )));
+                        }
+                    }
+                    Series::Line { .. } => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
