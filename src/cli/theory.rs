@@ -3,9 +3,9 @@
 
 use super::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
-use plam::replica::capacity;
 use plam::replica::loss::{Hinge, Loss, PseudoLikelihood, Square};
 use plam::replica::saddle_point::{solve_arc, Solution};
+use plam::replica::{capacity, counting};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -223,7 +223,7 @@ pub struct CoverArgs {
 
 /// `plam cover`: Cover's probability of linear separability.
 pub fn cover(a: CoverArgs) -> anyhow::Result<()> {
-    let c = capacity::cover_probability(a.dim, a.points)?;
+    let c = counting::cover_probability(a.dim, a.points)?;
     emit(
         &a.format,
         &serde_json::json!({"dim": c.dim, "points": c.points, "probability": c.probability,

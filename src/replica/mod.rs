@@ -3,5 +3,6 @@
 //! counting. Every formula cites its number in `theory/replica.md`.
 
 pub mod capacity;
+pub mod counting;
 pub mod loss;
 pub mod saddle_point;

@@ -6,7 +6,7 @@
 //! [`crate::memory::feasibility`], never by a fixed number of training epochs.
 //! Theory: κ*(α) vanishing at α = 2 ([`crate::replica::capacity::max_margin`]) and
 //! Cover's exact finite-N separability probability
-//! ([`crate::replica::capacity::cover_probability`]).
+//! ([`crate::replica::counting::cover_probability`]).
 
 use std::path::Path;
 
@@ -19,7 +19,8 @@ use crate::figures::report::{save_figure, Check, Stopwatch};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
 use crate::numerics::rng;
-use crate::replica::capacity::{cover_probability, max_margin};
+use crate::replica::capacity::max_margin;
+use crate::replica::counting::cover_probability;
 use crate::Result;
 
 /// Base seed of every random pattern set of this claim (recorded in the JSON).

@@ -1,0 +1,298 @@
+//! The solver for x: safeguarded Newton on ln S(u) = 0, u = ln x
+//! (theory/replica.md eqs. (R4), (R7) and §7), with its options and the
+//! reason it stopped.
+
+use super::law::Law;
+use super::moments::Moments;
+use super::solution::Solution;
+use crate::error::{ensure, finite};
+use crate::replica::loss::Loss;
+use crate::{Error, Result};
+use std::sync::Arc;
+
+/// Tolerances and caps of the saddle-point solver.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Newton stops when |ln S| falls below this (or below 4ε|ln x|, the
+    /// rounding floor of exponents of size |ln x|).
+    pub tolerance: f64,
+    /// Relative tolerance of every quadrature, per integrand component.
+    pub quadrature_rtol: f64,
+    /// Newton iteration cap.
+    pub max_iterations: usize,
+    /// Panel cap of each adaptive quadrature.
+    pub max_panels: usize,
+    /// At the iteration cap, return the last iterate (with
+    /// [`Termination::IterationCap`]) instead of [`Error::NoConvergence`].
+    pub accept_unconverged: bool,
+}
+
+impl Default for Options {
+    /// |ln S| ≤ 1e-12, quadrature to 1e-12, at most 100 Newton steps and 400
+    /// panels per quadrature, an error at the cap.
+    fn default() -> Self {
+        Self {
+            tolerance: 1e-12,
+            quadrature_rtol: 1e-12,
+            max_iterations: 100,
+            max_panels: 400,
+            accept_unconverged: false,
+        }
+    }
+}
+
+/// Why the solver stopped. Each reason carries the residual |S − 1| =
+/// |αE[(Δ*−t)²] − 1| at the returned point.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub enum Termination {
+    /// |ln S| reached the tolerance.
+    Converged {
+        /// |S − 1| at the returned point.
+        residual: f64,
+    },
+    /// The Newton step fell below the rounding level of ln x (4ε|ln x|)
+    /// before |ln S| reached the tolerance: no representable x does better.
+    RoundingFloor {
+        /// |S − 1| at the returned point.
+        residual: f64,
+    },
+    /// The iteration cap was reached (returned only with
+    /// [`Options::accept_unconverged`]).
+    IterationCap {
+        /// |S − 1| at the returned point.
+        residual: f64,
+    },
+}
+
+impl Termination {
+    /// |S − 1| at the returned point.
+    pub fn residual(&self) -> f64 {
+        match *self {
+            Self::Converged { residual }
+            | Self::RoundingFloor { residual }
+            | Self::IterationCap { residual } => residual,
+        }
+    }
+
+    /// Whether the returned point is a solution (not stopped at the cap).
+    pub fn converged(&self) -> bool {
+        !matches!(self, Self::IterationCap { .. })
+    }
+}
+
+/// Solves the saddle point for `loss` at load `alpha` with default options.
+pub fn solve<L: Loss + Clone + 'static>(loss: &L, alpha: f64) -> Result<Solution> {
+    solve_arc(Arc::new(loss.clone()), alpha)
+}
+
+/// The pseudo-likelihood saddle point at (α, λ) with default options.
+pub fn solve_pl(alpha: f64, lambda: f64) -> Result<Solution> {
+    solve(&crate::replica::loss::PseudoLikelihood::new(lambda)?, alpha)
+}
+
+/// Solves the saddle point for a shared loss at load `alpha` with default options.
+pub fn solve_arc(loss: Arc<dyn Loss>, alpha: f64) -> Result<Solution> {
+    solve_with(loss, alpha, &Options::default())
+}
+
+/// Solves the saddle point for a shared loss at load `alpha` with `options`.
+pub fn solve_with(loss: Arc<dyn Loss>, alpha: f64, options: &Options) -> Result<Solution> {
+    finite("α", alpha)?;
+    ensure(alpha > 0.0, || format!("α must be positive, got {alpha}"))?;
+    ensure((1e-6..=1e6).contains(&alpha), || {
+        format!("α must be in [1e-6, 1e6], got {alpha}")
+    })?;
+    if let Some(reason) = loss.degenerate(alpha) {
+        return Err(Error::NoSolution(reason));
+    }
+    let u0 = loss.initial_ln_x(alpha);
+    let law = Law::new(loss, u0, options.quadrature_rtol, options.max_panels);
+    Newton::new(law, alpha, options).run()
+}
+
+/// The state of the safeguarded Newton iteration on ln S(u) = 0.
+struct Newton<'a> {
+    law: Law,
+    alpha: f64,
+    options: &'a Options,
+    /// Bracket of the root: ln S < 0 at `lo`, > 0 at `hi`.
+    lo: f64,
+    hi: f64,
+}
+
+/// One evaluated iterate: the median c and the moments about it.
+struct Iterate {
+    c: f64,
+    m: Moments,
+    /// ln S.
+    h: f64,
+    /// The Newton step in u (NaN when dS/du is unusable).
+    step: f64,
+}
+
+impl<'a> Newton<'a> {
+    fn new(law: Law, alpha: f64, options: &'a Options) -> Self {
+        Self {
+            law,
+            alpha,
+            options,
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        }
+    }
+
+    /// Evaluates S and dS/du at u = ln x (eqs. (R4), (R7)).
+    fn evaluate(&mut self, u: f64) -> Result<Iterate> {
+        self.law.set_ln_x(u);
+        let c = self.law.prox(0.0);
+        let m = self.law.moments(c)?;
+        let (s, ds) = m.saddle(self.alpha);
+        let h = s.ln();
+        let slope = ds / s;
+        let step = if slope > 0.0 && slope.is_finite() {
+            -h / slope
+        } else {
+            f64::NAN
+        };
+        Ok(Iterate { c, m, h, step })
+    }
+
+    /// Whether the iterate at u is accepted, and why.
+    fn stop(&self, u: f64, it: &Iterate) -> Option<Termination> {
+        // Exponents of size |u| carry an absolute rounding of ~ε|u| into
+        // every x·ℓ′ and hence into S: that is the attainable floor.
+        let floor = 4.0 * f64::EPSILON * u.abs();
+        let residual = self.residual(it);
+        if it.h.abs() <= self.options.tolerance.max(floor) {
+            Some(Termination::Converged { residual })
+        } else if it.step.is_finite() && it.step.abs() <= floor {
+            Some(Termination::RoundingFloor { residual })
+        } else {
+            None
+        }
+    }
+
+    /// |S − 1| at an iterate.
+    fn residual(&self, it: &Iterate) -> f64 {
+        (self.alpha * it.m.resid2 - 1.0).abs()
+    }
+
+    /// The next u: the Newton step inside a trust region of max(8, |u|/2)
+    /// in ln x, bisecting the bracket when the step leaves it.
+    fn next(&mut self, u: f64, it: &Iterate) -> f64 {
+        if it.h < 0.0 {
+            self.lo = self.lo.max(u);
+        } else {
+            self.hi = self.hi.min(u);
+        }
+        let cap = 8.0_f64.max(0.5 * u.abs());
+        let step = if it.step.is_finite() {
+            it.step
+        } else if it.h < 0.0 {
+            cap
+        } else {
+            -cap
+        };
+        let next = u + step.clamp(-cap, cap);
+        if self.lo.is_finite() && self.hi.is_finite() && !(next > self.lo && next < self.hi) {
+            0.5 * (self.lo + self.hi)
+        } else {
+            next
+        }
+    }
+
+    /// Iterates from the law's initial ln x. An iterate is accepted only
+    /// when the pass before it already had |ln S| < 1e-4; one that meets the
+    /// stopping rule sooner is evaluated once more at the same u (the repeat
+    /// gives the same values and counts as an iteration).
+    fn run(mut self) -> Result<Solution> {
+        let mut u = self.law.ln_x();
+        let mut close = false;
+        let mut last = None;
+        for iteration in 1..=self.options.max_iterations {
+            let it = self.evaluate(u)?;
+            if let Some(reason) = self.stop(u, &it) {
+                if !close {
+                    close = true;
+                    continue;
+                }
+                return Ok(self.accept(it, iteration, reason));
+            }
+            close = it.h.abs() < 1e-4;
+            let next = self.next(u, &it);
+            last = Some(it);
+            u = next;
+        }
+        self.at_cap(last)
+    }
+
+    /// The solution at an accepted iterate.
+    fn accept(self, it: Iterate, iterations: usize, reason: Termination) -> Solution {
+        Solution::new(self.law, self.alpha, it.c, &it.m, iterations, reason)
+    }
+
+    /// At the iteration cap: the last iterate (where the law still is) if the
+    /// options accept it, otherwise [`Error::NoConvergence`].
+    fn at_cap(self, last: Option<Iterate>) -> Result<Solution> {
+        let cap = self.options.max_iterations;
+        let residual = last.as_ref().map_or(f64::NAN, |it| self.residual(it));
+        match last {
+            Some(it) if self.options.accept_unconverged => {
+                let reason = Termination::IterationCap { residual };
+                Ok(self.accept(it, cap, reason))
+            }
+            _ => Err(Error::NoConvergence {
+                what: format!(
+                    "saddle point ({} loss, α = {}, λ = {})",
+                    self.law.loss().name(),
+                    self.alpha,
+                    self.law.loss().lambda()
+                ),
+                iterations: cap,
+                residual,
+                tolerance: self.options.tolerance,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replica::loss::PseudoLikelihood;
+
+    fn pl(lambda: f64) -> Arc<dyn Loss> {
+        Arc::new(PseudoLikelihood::new(lambda).unwrap())
+    }
+
+    #[test]
+    fn default_options_converge_and_say_so() {
+        let s = solve_pl(1.0, 2.0).unwrap();
+        assert!(matches!(s.termination, Termination::Converged { .. }));
+        assert!(s.termination.converged());
+        assert_eq!(s.termination.residual(), s.residual);
+        assert!(s.residual < 1e-11);
+    }
+
+    #[test]
+    fn iteration_cap_is_an_error_unless_accepted() {
+        let tight = Options {
+            max_iterations: 1,
+            ..Options::default()
+        };
+        assert!(matches!(
+            solve_with(pl(2.0), 1.0, &tight),
+            Err(Error::NoConvergence { iterations: 1, .. })
+        ));
+        let lenient = Options {
+            accept_unconverged: true,
+            ..tight
+        };
+        let s = solve_with(pl(2.0), 1.0, &lenient).unwrap();
+        assert!(matches!(s.termination, Termination::IterationCap { .. }));
+        assert!(!s.termination.converged());
+        assert_eq!(s.iterations, 1);
+        assert!(s.residual > 1e-6 && s.residual.is_finite());
+        assert!(s.mean.is_finite() && s.loss_mean.is_finite());
+    }
+}
