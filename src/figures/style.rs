@@ -2,7 +2,7 @@
 //!
 //! Fonts never come from the system: DejaVu Sans (from the `dejavu` crate) is
 //! registered with plotters' `ab_glyph` text engine for the PNG (and embedded
-//! in every SVG by [`super::embed`]), so Greek letters (α, λ, Δ, κ, ε) render
+//! in every SVG by `figures::embed`), so Greek letters (α, λ, Δ, κ, ε) render
 //! identically everywhere.
 
 use std::sync::Once;

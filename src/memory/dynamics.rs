@@ -6,7 +6,7 @@
 //! is one matrix–matrix product (GEMM through nalgebra/matrixmultiply), and
 //! asynchronous relaxations run in parallel over states with rayon. Both are
 //! deterministic given the seed (the asynchronous update order of column `b`
-//! is drawn from its own ChaCha stream [`rng::ASYNC`](crate::numerics::rng::ASYNC)` + b`, independent of
+//! is drawn from its own ChaCha stream [`rng::ASYNC`]` + b`, independent of
 //! thread scheduling).
 //!
 //! Ties: a spin changes only when its field has the opposite sign beyond the

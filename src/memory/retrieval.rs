@@ -5,7 +5,7 @@
 //! `ξ^μ` with the first `k` spins of a random permutation `π_{μ,t}` flipped,
 //! so that its overlap is exactly `m_IN = 1 − 2k/N`, eq. (M17). The
 //! permutation of (μ, t) is drawn from the ChaCha stream
-//! [`rng::FLIPS`](crate::numerics::rng::FLIPS)` + μ·trials + t` of the seed and is the same for every `k`: the flipped sets are nested, the
+//! [`rng::FLIPS`]` + μ·trials + t` of the seed and is the same for every `k`: the flipped sets are nested, the
 //! retrieval curve is measured with common random numbers, and two rules
 //! measured with the same seed see the same perturbations.
 //!
