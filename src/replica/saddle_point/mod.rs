@@ -11,7 +11,8 @@
 //! like e^{2λκ*} at large λ), so the unknown is u = ln x, found by a
 //! safeguarded Newton iteration on ln S(u) = 0 with S(u) = αE[(Δ*−t)²], which
 //! is increasing in u with dS/du = 2αE[(Δ*−t)²·∂Δ*/∂t] (eq. (R7)), computed in
-//! the same pass. Every expectation is an integral over Δ with no inner root
+//! the same pass; the early passes use a rough fixed rule, the last ones the
+//! full adaptive rule (theory/replica.md §7). Every expectation is an integral over Δ with no inner root
 //! finding (eq. (R5′)), split at the images of a fixed t-grid, at the loss's
 //! kinks and around its slope transitions, and refined by adaptive
 //! Gauss–Kronrod to a relative tolerance of 1e-12 per component. The t-space

@@ -36,22 +36,40 @@ impl Moments {
 }
 
 impl Law {
-    /// The moments at the current x, about the centre `c`.
-    pub(super) fn moments(&self, c: f64) -> Result<Moments> {
-        let r = self.expect(|p| {
-            let r2 = p.resid * p.resid;
-            let d = p.delta - c;
-            [
-                r2,
-                2.0 * r2 * p.slope,
-                1.0,
-                d,
-                d * d,
-                p.value,
-                p.stiffness,
-                p.stiffness * p.stiffness,
-            ]
-        })?;
+    /// S and dS/du at the current x by the rough rule ([`Law::expect_rough`])
+    /// on the panels between `bp`.
+    pub(super) fn rough_saddle(&self, alpha: f64, bp: &[f64]) -> (f64, f64) {
+        let [r2, r2_slope] = self.expect_rough(
+            |p| {
+                let r2 = p.resid * p.resid;
+                [r2, 2.0 * r2 * p.slope]
+            },
+            bp,
+        );
+        (alpha * r2, alpha * r2_slope)
+    }
+
+    /// The moments at the current x, about the centre `c`, on the panels
+    /// between `bp`.
+    pub(super) fn moments(&self, c: f64, bp: &[f64]) -> Result<Moments> {
+        let r = self.expect_with(
+            |p| {
+                let r2 = p.resid * p.resid;
+                let d = p.delta - c;
+                [
+                    r2,
+                    2.0 * r2 * p.slope,
+                    1.0,
+                    d,
+                    d * d,
+                    p.value,
+                    p.stiffness,
+                    p.stiffness * p.stiffness,
+                ]
+            },
+            true,
+            bp,
+        )?;
         let [resid2, resid2_slope, mass, shift, shift2, loss, stiffness, stiffness2] = r.value;
         Ok(Moments {
             resid2,

@@ -118,17 +118,47 @@ struct Newton<'a> {
     /// Bracket of the root: ln S < 0 at `lo`, > 0 at `hi`.
     lo: f64,
     hi: f64,
+    /// Δ-breakpoints and the u they were placed at.
+    panels: (f64, Vec<f64>),
 }
 
-/// One evaluated iterate: the median c and the moments about it.
-struct Iterate {
-    c: f64,
-    m: Moments,
+/// A Newton step from ln S and dS/du at one u.
+#[derive(Debug, Clone, Copy)]
+struct Step {
     /// ln S.
     h: f64,
     /// The Newton step in u (NaN when dS/du is unusable).
-    step: f64,
+    du: f64,
 }
+
+impl Step {
+    fn new(s: f64, ds: f64) -> Self {
+        let h = s.ln();
+        let slope = ds / s;
+        let du = if slope > 0.0 && slope.is_finite() {
+            -h / slope
+        } else {
+            f64::NAN
+        };
+        Self { h, du }
+    }
+}
+
+/// One iterate evaluated by the full rule: the median c, the moments about
+/// it and the Newton step.
+struct Iterate {
+    c: f64,
+    m: Moments,
+    step: Step,
+}
+
+/// The rough passes hand over to the full rule once |ln S| falls below this:
+/// their Newton step from there lands within the rough rule's own error.
+const ROUGH_UNTIL: f64 = 1e-6;
+
+/// Passes reuse the previous Δ-breakpoints while u = ln x stays within this
+/// of where they were placed.
+const REUSE_PANELS: f64 = 1e-3;
 
 impl<'a> Newton<'a> {
     fn new(law: Law, alpha: f64, options: &'a Options) -> Self {
@@ -138,34 +168,53 @@ impl<'a> Newton<'a> {
             options,
             lo: f64::NEG_INFINITY,
             hi: f64::INFINITY,
+            panels: (f64::NAN, Vec::new()),
         }
     }
 
-    /// Evaluates S and dS/du at u = ln x (eqs. (R4), (R7)).
-    fn evaluate(&mut self, u: f64) -> Result<Iterate> {
+    /// Moves the law to u, with the Δ-breakpoints of the last pass when u has
+    /// moved by at most [`REUSE_PANELS`] since they were placed (each costs
+    /// a proximal solve; the adaptive rule does not depend on where panel
+    /// edges fall, and the truncation |t| ≤ 9 then shifts by O(φ(9)·δu)).
+    fn move_to(&mut self, u: f64) {
         self.law.set_ln_x(u);
+        let close = (u - self.panels.0).abs() <= REUSE_PANELS; // false before the first pass
+        if !close {
+            self.panels = (u, self.law.delta_breakpoints());
+        }
+    }
+
+    /// Evaluates S and dS/du at u = ln x with the full rule, and the
+    /// moments behind the reported quantities (eqs. (R4), (R7)–(R12)).
+    fn evaluate(&mut self, u: f64) -> Result<Iterate> {
+        self.move_to(u);
         let c = self.law.prox(0.0);
-        let m = self.law.moments(c)?;
+        let m = self.law.moments(c, &self.panels.1)?;
         let (s, ds) = m.saddle(self.alpha);
-        let h = s.ln();
-        let slope = ds / s;
-        let step = if slope > 0.0 && slope.is_finite() {
-            -h / slope
-        } else {
-            f64::NAN
-        };
-        Ok(Iterate { c, m, h, step })
+        Ok(Iterate {
+            c,
+            m,
+            step: Step::new(s, ds),
+        })
+    }
+
+    /// S and dS/du at u = ln x by the rough rule.
+    fn evaluate_rough(&mut self, u: f64) -> Step {
+        self.move_to(u);
+        let (s, ds) = self.law.rough_saddle(self.alpha, &self.panels.1);
+        Step::new(s, ds)
     }
 
     /// Whether the iterate at u is accepted, and why.
     fn stop(&self, u: f64, it: &Iterate) -> Option<Termination> {
+        let Step { h, du } = it.step;
         // Exponents of size |u| carry an absolute rounding of ~ε|u| into
         // every x·ℓ′ and hence into S: that is the attainable floor.
         let floor = 4.0 * f64::EPSILON * u.abs();
         let residual = self.residual(it);
-        if it.h.abs() <= self.options.tolerance.max(floor) {
+        if h.abs() <= self.options.tolerance.max(floor) {
             Some(Termination::Converged { residual })
-        } else if it.step.is_finite() && it.step.abs() <= floor {
+        } else if du.is_finite() && du.abs() <= floor {
             Some(Termination::RoundingFloor { residual })
         } else {
             None
@@ -179,21 +228,21 @@ impl<'a> Newton<'a> {
 
     /// The next u: the Newton step inside a trust region of max(8, |u|/2)
     /// in ln x, bisecting the bracket when the step leaves it.
-    fn next(&mut self, u: f64, it: &Iterate) -> f64 {
-        if it.h < 0.0 {
+    fn next(&mut self, u: f64, Step { h, du }: Step) -> f64 {
+        if h < 0.0 {
             self.lo = self.lo.max(u);
         } else {
             self.hi = self.hi.min(u);
         }
         let cap = 8.0_f64.max(0.5 * u.abs());
-        let step = if it.step.is_finite() {
-            it.step
-        } else if it.h < 0.0 {
+        let du = if du.is_finite() {
+            du
+        } else if h < 0.0 {
             cap
         } else {
             -cap
         };
-        let next = u + step.clamp(-cap, cap);
+        let next = u + du.clamp(-cap, cap);
         if self.lo.is_finite() && self.hi.is_finite() && !(next > self.lo && next < self.hi) {
             0.5 * (self.lo + self.hi)
         } else {
@@ -201,29 +250,41 @@ impl<'a> Newton<'a> {
         }
     }
 
-    /// Iterates from the law's initial ln x. An iterate is accepted only
-    /// when the pass before it already had |ln S| < 1e-4; one that meets the
-    /// stopping rule sooner is evaluated once more at the same u (the repeat
-    /// gives the same values and counts as an iteration).
+    /// Iterates from the law's initial ln x: rough passes (the 10-point
+    /// Gauss rule, S and dS/du only) until |ln S| < [`ROUGH_UNTIL`], then full
+    /// passes. A full pass is accepted when it meets the stopping rule and
+    /// the full pass before it met it too: the first one sits within the
+    /// rough rule's error (~1e-13 in ln S) of the root, the Newton step from
+    /// it puts the returned point at the rounding level, where the solution
+    /// no longer depends on the path that reached it. The bracket restarts
+    /// with the full passes: the rough signs of ln S are not reliable near
+    /// the root.
     fn run(mut self) -> Result<Solution> {
         let mut u = self.law.ln_x();
-        let mut close = false;
+        let mut rough = true;
+        let mut polished = false;
         let mut last = None;
         for iteration in 1..=self.options.max_iterations {
-            let it = self.evaluate(u)?;
-            if let Some(reason) = self.stop(u, &it) {
-                if !close {
-                    close = true;
-                    continue;
+            if rough {
+                let step = self.evaluate_rough(u);
+                u = self.next(u, step);
+                if step.h.abs() < ROUGH_UNTIL || !step.h.is_finite() {
+                    rough = false;
+                    (self.lo, self.hi) = (f64::NEG_INFINITY, f64::INFINITY);
                 }
+                continue;
+            }
+            let it = self.evaluate(u)?;
+            let stop = self.stop(u, &it);
+            if let (Some(reason), true) = (stop, polished) {
                 return Ok(self.accept(it, iteration, reason));
             }
-            close = it.h.abs() < 1e-4;
-            let next = self.next(u, &it);
+            polished |= stop.is_some();
+            let next = self.next(u, it.step);
             last = Some(it);
             u = next;
         }
-        self.at_cap(last)
+        self.at_cap(last, u)
     }
 
     /// The solution at an accepted iterate.
@@ -231,28 +292,33 @@ impl<'a> Newton<'a> {
         Solution::new(self.law, self.alpha, it.c, &it.m, iterations, reason)
     }
 
-    /// At the iteration cap: the last iterate (where the law still is) if the
-    /// options accept it, otherwise [`Error::NoConvergence`].
-    fn at_cap(self, last: Option<Iterate>) -> Result<Solution> {
+    /// At the iteration cap: the last full iterate (the one at `u` if all
+    /// passes were rough) if the options accept it, otherwise
+    /// [`Error::NoConvergence`].
+    fn at_cap(mut self, last: Option<Iterate>, u: f64) -> Result<Solution> {
         let cap = self.options.max_iterations;
-        let residual = last.as_ref().map_or(f64::NAN, |it| self.residual(it));
-        match last {
-            Some(it) if self.options.accept_unconverged => {
-                let reason = Termination::IterationCap { residual };
-                Ok(self.accept(it, cap, reason))
-            }
-            _ => Err(Error::NoConvergence {
-                what: format!(
-                    "saddle point ({} loss, α = {}, λ = {})",
-                    self.law.loss().name(),
-                    self.alpha,
-                    self.law.loss().lambda()
-                ),
-                iterations: cap,
-                residual,
-                tolerance: self.options.tolerance,
-            }),
+        // The last full iterate (the law is still at its u); after rough
+        // passes only, one at `u`.
+        let it = match last {
+            Some(it) => it,
+            None => self.evaluate(u)?,
+        };
+        let residual = self.residual(&it);
+        if self.options.accept_unconverged {
+            let reason = Termination::IterationCap { residual };
+            return Ok(self.accept(it, cap, reason));
         }
+        Err(Error::NoConvergence {
+            what: format!(
+                "saddle point ({} loss, α = {}, λ = {})",
+                self.law.loss().name(),
+                self.alpha,
+                self.law.loss().lambda()
+            ),
+            iterations: cap,
+            residual,
+            tolerance: self.options.tolerance,
+        })
     }
 }
 
