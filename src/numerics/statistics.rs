@@ -210,6 +210,66 @@ fn tail_step(h: f64, k: usize) -> f64 {
     }
 }
 
+/// ∫_a^b |c − F| for F linear between `fa` = F(a) and `fb` = F(b).
+fn piece(a: f64, b: f64, fa: f64, fb: f64, c: f64) -> f64 {
+    let (u, v) = (fa - c, fb - c);
+    let w = b - a;
+    if u * v >= 0.0 {
+        0.5 * w * (u.abs() + v.abs())
+    } else {
+        // Crossing: two triangles.
+        0.5 * w * (u * u + v * v) / (u.abs() + v.abs())
+    }
+}
+
+/// Which tail of the law [`tail`] integrates.
+#[derive(Clone, Copy)]
+enum Side {
+    /// ∫_{−∞}^{start} F.
+    Left,
+    /// ∫_{start}^{∞} (1 − F).
+    Right,
+}
+
+/// One tail of the W1 integral of [`w1_sorted`], from the sample's extreme
+/// `start` (where F = `f_start`) outwards on the mesh of [`tail_step`], until
+/// F (left) or 1 − F (right) drops below 1e-15; each piece is added to
+/// `total` in turn (a fixed summation order), which is returned.
+fn tail(
+    cdf: &impl Fn(f64) -> f64,
+    start: f64,
+    f_start: f64,
+    h: f64,
+    side: Side,
+    mut total: f64,
+) -> f64 {
+    let (mut x, mut fx) = (start, f_start);
+    let mut steps = 0;
+    loop {
+        let rest = match side {
+            Side::Left => fx,
+            Side::Right => 1.0 - fx,
+        };
+        if rest <= 1e-15 || steps >= MAX_TAIL_STEPS {
+            return total;
+        }
+        let step = tail_step(h, steps);
+        steps += 1;
+        match side {
+            Side::Left => {
+                let (a, fa) = (x - step, cdf(x - step));
+                total += piece(a, x, fa, fx, 0.0);
+                (x, fx) = (a, fa);
+            }
+            Side::Right => {
+                let (b, fb) = (x + step, cdf(x + step));
+                total += piece(x, b, fx, fb, 1.0);
+                (x, fx) = (b, fb);
+            }
+        }
+    }
+}
+
 /// [`wasserstein1`] for an already sorted sample.
 pub fn w1_sorted(s: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
     let n = s.len() as f64;
@@ -218,17 +278,6 @@ pub fn w1_sorted(s: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
         (s.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n).sqrt()
     };
     let h = if sd > 0.0 { 0.01 * sd } else { 0.01 };
-    // ∫_a^b |c − F| for F linear between fa and fb.
-    let piece = |a: f64, b: f64, fa: f64, fb: f64, c: f64| -> f64 {
-        let (u, v) = (fa - c, fb - c);
-        let w = b - a;
-        if u * v >= 0.0 {
-            0.5 * w * (u.abs() + v.abs())
-        } else {
-            // Crossing: two triangles.
-            0.5 * w * (u * u + v * v) / (u.abs() + v.abs())
-        }
-    };
     // Integrates |c − F| over [a, b] on a mesh of spacing ≤ h, given F(a).
     let segment = |a: f64, b: f64, fa: f64, c: f64| -> (f64, f64) {
         let m = ((b - a) / h).ceil().max(1.0) as usize;
@@ -248,21 +297,8 @@ pub fn w1_sorted(s: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
         }
         (acc, fxa)
     };
-    let mut total = 0.0;
     // Left tail: ∫_{-∞}^{s_0} F.
-    {
-        let mut b = s[0];
-        let mut fb = cdf(b);
-        let mut steps = 0;
-        while fb > 1e-15 && steps < MAX_TAIL_STEPS {
-            let a = b - tail_step(h, steps);
-            steps += 1;
-            let fa = cdf(a);
-            total += piece(a, b, fa, fb, 0.0);
-            b = a;
-            fb = fa;
-        }
-    }
+    let mut total = tail(&cdf, s[0], cdf(s[0]), h, Side::Left, 0.0);
     let mut f_prev = cdf(s[0]);
     let mut i = 0;
     while i < s.len() {
@@ -280,20 +316,7 @@ pub fn w1_sorted(s: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
         i = k + 1;
     }
     // Right tail: ∫_{s_last}^{∞} (1 − F).
-    {
-        let mut a = s[s.len() - 1];
-        let mut fa = f_prev;
-        let mut steps = 0;
-        while 1.0 - fa > 1e-15 && steps < MAX_TAIL_STEPS {
-            let b = a + tail_step(h, steps);
-            steps += 1;
-            let fb = cdf(b);
-            total += piece(a, b, fa, fb, 1.0);
-            a = b;
-            fa = fb;
-        }
-    }
-    total
+    tail(&cdf, s[s.len() - 1], f_prev, h, Side::Right, total)
 }
 
 /// Wasserstein-1 distance between two samples: ∫₀¹ |F⁻¹(u) − G⁻¹(u)| du,
