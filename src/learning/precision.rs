@@ -145,7 +145,7 @@ mod tests {
             for &y in &[-1.0, 1.0] {
                 let (r64, l64) = f64::residual_term(h, y, 0.1, 1e-3, true);
                 let (r32, l32) = f32::residual_term(h as f32, y as f32, 0.1, 1e-3, true);
-                let z = (2.0 * 0.1 * h as f64).abs();
+                let z = (2.0 * 0.1 * h).abs();
                 let tol = (2.4e-7 * z + 3e-7) * r64.abs();
                 assert!((f64::from(r32) - r64).abs() <= tol, "{h} {y}");
                 assert!((l32 - l64).abs() <= 2.4e-7 * z + 1e-15, "{h} {y}");
