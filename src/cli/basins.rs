@@ -2,6 +2,7 @@
 //! on random ±1 patterns and measure its storage, basins of attraction
 //! (eq. (M20) of `theory/memory.md`) or retrieval curve (eq. (M18)).
 
+use crate::cli::values::PrecisionArg;
 use crate::cli::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
 use clap::ValueEnum;
@@ -95,6 +96,9 @@ pub struct NetworkArgs {
     /// pl: learning rate of gradient descent.
     #[arg(long, default_value_t = 10.0)]
     pub lr: f64,
+    /// pl: precision of gradient descent (statistics are f64 either way).
+    #[arg(long, value_enum, default_value = "f64")]
+    pub precision: PrecisionArg,
     /// perceptron: epoch cap (sweeps for --kappa max).
     #[arg(long, default_value_t = 100_000)]
     pub max_epochs: usize,
@@ -258,6 +262,9 @@ fn train(
     kappa: Option<f64>,
     kappa_max: bool,
 ) -> anyhow::Result<Trained> {
+    if a.precision == PrecisionArg::F32 && (a.rule != Rule::Pl || a.lambda.is_some()) {
+        bail!("--precision f32 applies to pl gradient descent only (fixed norm and the other rules run in f64)");
+    }
     Ok(match a.rule {
         Rule::Hebb => Trained::new(rules::hebb(xi)?, "Hebb rule".to_string(), None),
         Rule::Pinv => Trained::new(
@@ -353,12 +360,17 @@ fn train_pl(
             let cfg = GdConfig {
                 beta: a.beta,
                 lr: a.lr,
+                precision: a.precision.into(),
                 ..GdConfig::paper(a.epochs)
+            };
+            let precision = match a.precision {
+                PrecisionArg::F32 => ", f32",
+                PrecisionArg::F64 => "",
             };
             (
                 PlTraining::GradientDescent(cfg),
                 format!(
-                    "pseudo-likelihood gradient descent from Hebb, beta {}, lr {}, {} epochs",
+                    "pseudo-likelihood gradient descent from Hebb, beta {}, lr {}, {} epochs{precision}",
                     a.beta, a.lr, a.epochs
                 ),
             )

@@ -8,7 +8,7 @@
 //! plam simulate --n 1000 --alpha 0.4 --mode gd --init hebb --beta 0.1 --lr 10 --epochs 10000 --out run/
 //! ```
 
-use crate::cli::values::{CouplingArg, InitArg, PatternKindArg};
+use crate::cli::values::{CouplingArg, InitArg, PatternKindArg, PrecisionArg};
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use nalgebra::DMatrix;
@@ -18,8 +18,8 @@ use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
 use plam::learning::couplings::row_norms;
 use plam::learning::stabilities::Stabilities;
 use plam::learning::{
-    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem, Snapshot,
-    TrajectoryPoint,
+    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Precision, Problem,
+    Snapshot, TrajectoryPoint,
 };
 use plam::numerics::statistics::mean_std_population;
 use serde::Serialize;
@@ -85,6 +85,10 @@ pub struct SimulateArgs {
     /// Gradient descent: scale of the random initialisation.
     #[arg(long, default_value_t = 0.01)]
     pub init_scale: f64,
+    /// Gradient descent: precision of the couplings, fields and residuals
+    /// (losses, norms and statistics are f64 either way; fixed norm is f64).
+    #[arg(long, value_enum, default_value = "f64")]
+    pub precision: PrecisionArg,
     /// Gradient descent: trajectory points per decade of epochs.
     #[arg(long, default_value_t = 10)]
     pub points_per_decade: usize,
@@ -170,6 +174,9 @@ pub struct Summary {
     /// gd: initialisation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub init: Option<Init>,
+    /// gd: precision of training (omitted when f64).
+    #[serde(skip_serializing_if = "Precision::is_f64")]
+    pub precision: Precision,
     /// gd: the stored snapshots compared with the theory at λ(t).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub snapshots: Vec<SnapshotSummary>,
@@ -220,6 +227,7 @@ impl Summary {
             lr: None,
             epochs: None,
             init: None,
+            precision: Precision::F64,
             snapshots: vec![],
             seconds: 0.0,
         })
@@ -277,6 +285,9 @@ fn checked_lambda(args: &SimulateArgs) -> anyhow::Result<Option<f64>> {
         (Mode::FixedNorm, None) => bail!("--lambda is required in fixed-norm mode"),
         (Mode::FixedNorm, Some(l)) if !(l.is_finite() && l > 0.0) => {
             bail!("--lambda must be a positive number in fixed-norm mode, got {l}")
+        }
+        (Mode::FixedNorm, Some(_)) if args.precision == PrecisionArg::F32 => {
+            bail!("--precision f32 applies to gd mode only (fixed-norm L-BFGS runs in f64)")
         }
         (Mode::Gd, Some(_)) => {
             bail!("--lambda has no meaning in gd mode (the norm is unbounded); drop it")
@@ -348,6 +359,7 @@ fn gradient_descent(args: &SimulateArgs, problem: &Problem, alpha: f64) -> anyho
     cfg.init_scale = args.init_scale;
     cfg.seed = args.seed;
     cfg.points_per_decade = args.points_per_decade;
+    cfg.precision = args.precision.into();
     if let Some(s) = &args.snapshots {
         cfg.snapshots = s.clone();
     }
@@ -372,6 +384,7 @@ fn gradient_descent(args: &SimulateArgs, problem: &Problem, alpha: f64) -> anyho
     summary.lr = Some(args.lr);
     summary.epochs = Some(args.epochs);
     summary.init = Some(args.init.into());
+    summary.precision = args.precision.into();
     summary.snapshots = res
         .snapshots
         .iter()
@@ -477,6 +490,8 @@ struct Parameters {
     points_per_decade: usize,
     snapshots: Option<Vec<usize>>,
     bins: usize,
+    #[serde(skip_serializing_if = "Precision::is_f64")]
+    precision: Precision,
 }
 
 impl From<&SimulateArgs> for Parameters {
@@ -500,6 +515,7 @@ impl From<&SimulateArgs> for Parameters {
             points_per_decade: args.points_per_decade,
             snapshots: args.snapshots.clone(),
             bins: args.bins,
+            precision: args.precision.into(),
         }
     }
 }

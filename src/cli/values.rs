@@ -4,7 +4,7 @@
 
 use clap::ValueEnum;
 use plam::data::patterns::PatternKind;
-use plam::learning::{Coupling, Init};
+use plam::learning::{Coupling, Init, Precision};
 
 /// The distribution of the pattern components ([`PatternKind`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,6 +66,24 @@ impl From<InitArg> for Init {
             InitArg::Zero => Init::Zero,
             InitArg::Hebb => Init::Hebb,
             InitArg::Random => Init::Random,
+        }
+    }
+}
+
+/// Precision of gradient-descent training ([`Precision`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrecisionArg {
+    /// Single precision: couplings, fields and residuals in f32 (statistics in f64).
+    F32,
+    /// Double precision.
+    F64,
+}
+
+impl From<PrecisionArg> for Precision {
+    fn from(a: PrecisionArg) -> Self {
+        match a {
+            PrecisionArg::F32 => Precision::F32,
+            PrecisionArg::F64 => Precision::F64,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Elementary operations on coupling matrices shared by training and the
 //! learning rules.
 
+use crate::learning::precision::Real;
 use nalgebra::DMatrix;
 
 /// Euclidean norms of the rows of `j`, `|J_i|`, summed in a fixed order
@@ -16,15 +17,15 @@ pub fn row_norms(j: &DMatrix<f64>) -> Vec<f64> {
 }
 
 /// Sets the diagonal of a square coupling matrix to zero (no self-coupling).
-pub fn zero_diagonal(j: &mut DMatrix<f64>) {
+pub fn zero_diagonal<T: Real>(j: &mut DMatrix<T>) {
     for i in 0..j.nrows().min(j.ncols()) {
-        j[(i, i)] = 0.0;
+        j[(i, i)] = T::zero();
     }
 }
 
 /// Replaces G by G + Gᵀ (exactly symmetric: both entries are the same sum).
 /// Works on 64×64 tiles so that the transposed accesses stay in cache.
-pub(crate) fn symmetrize_sum(g: &mut DMatrix<f64>) {
+pub(crate) fn symmetrize_sum<T: Real>(g: &mut DMatrix<T>) {
     const B: usize = 64;
     let n = g.nrows();
     debug_assert_eq!(n, g.ncols());

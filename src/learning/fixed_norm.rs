@@ -98,8 +98,8 @@ pub fn train_fixed_norm(
     cfg.check()?;
     let sphere = Sphere::new(problem, cfg.lambda);
     let mut x = start(problem, &sphere);
-    let mut ws = Workspace::new(problem);
-    let mut f = ws.eval_loss(problem, &x, 1.0);
+    let mut ws = Workspace::new(problem.operands());
+    let mut f = ws.eval_loss(problem.operands(), &x, 1.0);
     let mut g = riemannian_gradient(&mut ws, problem, &sphere, &x);
     let xnorm = x.norm();
     let mut res = relative_gradient(&x, &g, f);
@@ -191,12 +191,12 @@ fn start(problem: &Problem, sphere: &Sphere) -> DMatrix<f64> {
 /// The Riemannian gradient grad_R L = P_x(∇L) (eqs. (T6), (T7)) from the residual
 /// left in the workspace by the last loss evaluation at `x`.
 fn riemannian_gradient(
-    ws: &mut Workspace,
+    ws: &mut Workspace<f64>,
     problem: &Problem,
     sphere: &Sphere,
     x: &DMatrix<f64>,
 ) -> DMatrix<f64> {
-    ws.eval_gradient(problem);
+    ws.eval_gradient(problem.operands());
     let mut g = ws.g.clone();
     sphere.euclidean(&mut g);
     sphere.project(x, &mut g);
@@ -340,7 +340,7 @@ impl LineSearch<'_> {
     /// condition: that point, its loss and t (the workspace then holds its
     /// residual), or `None` after [`MAX_HALVINGS`] halvings. Counts the loss
     /// evaluations in `n_loss`.
-    fn run(&self, ws: &mut Workspace, n_loss: &mut usize) -> Option<(DMatrix<f64>, f64, f64)> {
+    fn run(&self, ws: &mut Workspace<f64>, n_loss: &mut usize) -> Option<(DMatrix<f64>, f64, f64)> {
         // The slack covers the rounding of the loss (a sum of R·P terms of size
         // ≤ log 2 · |f|).
         let slack = 64.0 * f64::EPSILON * self.f.abs().max(f64::MIN_POSITIVE);
@@ -349,7 +349,7 @@ impl LineSearch<'_> {
             let mut xn = self.x.clone();
             axpy(&mut xn, t, self.d);
             self.sphere.retract(&mut xn);
-            let fn_ = ws.eval_loss(self.problem, &xn, 1.0);
+            let fn_ = ws.eval_loss(self.problem.operands(), &xn, 1.0);
             *n_loss += 1;
             if fn_.is_finite() && fn_ <= self.f + ARMIJO * t * self.slope + slack {
                 return Some((xn, fn_, t));

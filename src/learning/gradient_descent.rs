@@ -4,13 +4,15 @@
 
 use crate::error::{ensure, finite, Error, Result};
 use crate::learning::couplings::symmetrize_sum;
-use crate::learning::problem::{Coupling, Problem, Workspace};
+use crate::learning::precision::{Precision, Real};
+use crate::learning::problem::{Coupling, Operands, Problem, Workspace};
 use crate::learning::trajectory::{Recorder, Snapshot, TrajectoryPoint};
 use crate::numerics::rng;
 use nalgebra::DMatrix;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Initial couplings for [`train_gd`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +46,10 @@ pub struct GdConfig {
     pub points_per_decade: usize,
     /// Epochs at which all stabilities are stored (the last epoch always is).
     pub snapshots: Vec<usize>,
+    /// Precision of the couplings, fields and residuals (f64 by default;
+    /// omitted from serialised output when f64).
+    #[serde(default, skip_serializing_if = "Precision::is_f64")]
+    pub precision: Precision,
 }
 
 impl GdConfig {
@@ -64,6 +70,7 @@ impl GdConfig {
             seed: 0,
             points_per_decade: 10,
             snapshots,
+            precision: Precision::F64,
         }
     }
 
@@ -88,25 +95,33 @@ pub struct GdResult {
     pub snapshots: Vec<Snapshot>,
 }
 
-/// Full-batch gradient descent on one problem, one epoch at a time (the engine
-/// of [`train_gd`], public for benchmarks and custom protocols).
-pub struct GradientDescent<'a> {
+/// Full-batch gradient descent on one problem, one epoch at a time, with
+/// couplings, fields and residuals in precision `T` (the engine of
+/// [`train_gd`], public for benchmarks and custom protocols).
+pub struct GradientDescent<'a, T: Real = f64> {
     problem: &'a Problem,
-    ws: Workspace,
-    j: DMatrix<f64>,
+    ops: Cow<'a, Operands<T>>,
+    ws: Workspace<T>,
+    j: DMatrix<T>,
     beta: f64,
     lr: f64,
     fresh: bool,
 }
 
-impl<'a> GradientDescent<'a> {
+impl<'a, T: Real> GradientDescent<'a, T> {
     /// Starts from couplings `j0` (checked with [`Problem::check_couplings`]).
-    pub fn new(problem: &'a Problem, j0: DMatrix<f64>, beta: f64, lr: f64) -> Result<Self> {
+    pub fn new(problem: &'a Problem, j0: DMatrix<T>, beta: f64, lr: f64) -> Result<Self> {
         check_rates(beta, lr)?;
         problem.check_couplings(&j0)?;
+        let ops = problem.operands_in::<T>();
+        let mut ws = Workspace::new(&ops);
+        if T::FUSED_UPDATE && problem.coupling() != Coupling::Symmetric {
+            ws.g = DMatrix::zeros(0, 0);
+        }
         Ok(Self {
             problem,
-            ws: Workspace::new(problem),
+            ops,
+            ws,
             j: j0,
             beta,
             lr,
@@ -115,20 +130,21 @@ impl<'a> GradientDescent<'a> {
     }
 
     /// The current couplings.
-    pub fn couplings(&self) -> &DMatrix<f64> {
+    pub fn couplings(&self) -> &DMatrix<T> {
         &self.j
     }
 
-    /// The mean loss L (eq. (T3)) at the current couplings; leaves the fields
-    /// and residual in place so that the next [`step`](Self::step) reuses them.
+    /// The mean loss L (eq. (T3), summed in f64) at the current couplings;
+    /// leaves the fields and residual in place so that the next
+    /// [`step`](Self::step) reuses them.
     pub fn loss(&mut self) -> f64 {
-        let l = self.ws.eval(self.problem, &self.j, self.beta, true);
+        let l = self.ws.eval(&self.ops, &self.j, self.beta, true);
         self.fresh = true;
         l
     }
 
     /// The fields H = J X at the current couplings (after [`loss`](Self::loss)).
-    fn fields(&self) -> &DMatrix<f64> {
+    fn fields(&self) -> &DMatrix<T> {
         &self.ws.h
     }
 
@@ -136,31 +152,19 @@ impl<'a> GradientDescent<'a> {
     /// [`Error::Diverged`] if the couplings become non-finite.
     pub fn step(&mut self) -> Result<()> {
         if !self.fresh {
-            self.ws.eval(self.problem, &self.j, self.beta, false);
+            self.ws.eval(&self.ops, &self.j, self.beta, false);
         }
         self.fresh = false;
-        self.ws.eval_gradient(self.problem);
-        if self.problem.coupling() == Coupling::Symmetric {
-            symmetrize_sum(&mut self.ws.g);
-        }
-        // Update and finiteness check fused, in parallel over columns
-        // (element-wise: the result does not depend on the threads).
-        let rows = self.j.nrows().max(1);
-        let lr = self.lr;
-        let finite = self
-            .j
-            .as_mut_slice()
-            .par_chunks_mut(rows)
-            .zip(self.ws.g.as_slice().par_chunks(rows))
-            .map(|(jc, gc)| {
-                let mut ok = true;
-                for (a, b) in jc.iter_mut().zip(gc) {
-                    *a -= lr * b;
-                    ok &= a.is_finite();
-                }
-                ok
-            })
-            .reduce(|| true, |a, b| a && b);
+        let finite = if T::FUSED_UPDATE && self.problem.coupling() != Coupling::Symmetric {
+            self.ws.descend_fused(&self.ops, &mut self.j, self.lr);
+            all_finite(&self.j)
+        } else {
+            self.ws.eval_gradient(&self.ops);
+            if self.problem.coupling() == Coupling::Symmetric {
+                symmetrize_sum(&mut self.ws.g);
+            }
+            subtract_scaled(&mut self.j, T::of_f64(self.lr), &self.ws.g)
+        };
         if !finite {
             return Err(Error::Diverged(format!(
                 "gradient descent with learning rate {} produced non-finite couplings; lower --lr",
@@ -169,6 +173,32 @@ impl<'a> GradientDescent<'a> {
         }
         Ok(())
     }
+}
+
+/// J ← J − η G and whether J stays finite, fused and in parallel over columns
+/// (element-wise: the result does not depend on the threads).
+fn subtract_scaled<T: Real>(j: &mut DMatrix<T>, lr: T, g: &DMatrix<T>) -> bool {
+    let rows = j.nrows().max(1);
+    j.as_mut_slice()
+        .par_chunks_mut(rows)
+        .zip(g.as_slice().par_chunks(rows))
+        .map(|(jc, gc)| {
+            let mut ok = true;
+            for (a, &b) in jc.iter_mut().zip(gc) {
+                *a -= lr * b;
+                ok &= a.is_finite();
+            }
+            ok
+        })
+        .reduce(|| true, |a, b| a && b)
+}
+
+/// Whether every entry of `j` is finite (in parallel over columns).
+fn all_finite<T: Real>(j: &DMatrix<T>) -> bool {
+    let rows = j.nrows().max(1);
+    j.as_slice()
+        .par_chunks(rows)
+        .all(|c| c.iter().all(|v| v.is_finite()))
 }
 
 /// Fails unless β and the learning rate are positive and finite.
@@ -192,10 +222,25 @@ pub type GdObserver<'a> = &'a mut dyn FnMut(usize);
 /// Fails with [`Error::Diverged`] if the couplings become non-finite or the loss
 /// exceeds 100 times its initial value (stable gradient descent on this convex
 /// loss never increases it).
+///
+/// The kernels run in `cfg.precision`; losses, norms and statistics are
+/// accumulated in f64 either way, and the result's couplings are in f64.
 pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> Result<GdResult> {
+    match cfg.precision {
+        Precision::F64 => train_gd_in::<f64>(problem, cfg, observer),
+        Precision::F32 => train_gd_in::<f32>(problem, cfg, observer),
+    }
+}
+
+/// [`train_gd`] with the kernels in precision `T`.
+fn train_gd_in<T: Real>(
+    problem: &Problem,
+    cfg: &GdConfig,
+    observer: GdObserver<'_>,
+) -> Result<GdResult> {
     check_rates(cfg.beta, cfg.lr)?;
     ensure(cfg.epochs >= 1, || "at least one epoch is needed".into())?;
-    let j = initial_couplings(problem, cfg)?;
+    let j = T::matrix_of_f64(initial_couplings(problem, cfg)?);
     let mut rec = Recorder::new(
         cfg.epochs,
         cfg.points_per_decade,
@@ -203,7 +248,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
         &cfg.snapshots,
         cfg.beta,
     );
-    let mut gd = GradientDescent::new(problem, j, cfg.beta, cfg.lr)?;
+    let mut gd = GradientDescent::<T>::new(problem, j, cfg.beta, cfg.lr)?;
     let mut loss0 = None;
     for epoch in 0..=cfg.epochs {
         // State after `epoch` updates.
@@ -216,7 +261,8 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
                     cfg.lr
                 )));
             }
-            rec.record(epoch, problem, gd.fields(), gd.couplings(), l)?;
+            let (h, j) = (T::matrix_f64(gd.fields()), T::matrix_f64(gd.couplings()));
+            rec.record(epoch, problem, &h, &j, l)?;
         }
         if epoch == cfg.epochs {
             break;
@@ -233,7 +279,7 @@ pub fn train_gd(problem: &Problem, cfg: &GdConfig, observer: GdObserver<'_>) -> 
     }
     let (trajectory, snapshots) = rec.finish();
     Ok(GdResult {
-        j: gd.j,
+        j: T::matrix_f64(&gd.j).into_owned(),
         trajectory,
         snapshots,
     })

@@ -11,6 +11,7 @@
 //! - [`gradient_descent`]: [`train_gd`], plain full-batch gradient descent with
 //!   learning rate η from a zero, Hebbian or small random start (eq. (T10)),
 //!   recorded at log-spaced epochs by [`trajectory`] (eq. (T12));
+//! - [`precision`]: f32 or f64 kernels for gradient descent (statistics in f64);
 //! - [`stabilities`]: Δ_i^μ (eq. (T2)) and their distances to a given law;
 //! - [`couplings`]: elementary operations on coupling matrices.
 //!
@@ -21,6 +22,7 @@
 pub mod couplings;
 pub mod fixed_norm;
 pub mod gradient_descent;
+pub mod precision;
 pub mod problem;
 mod sphere;
 pub mod stabilities;
@@ -28,6 +30,7 @@ pub mod trajectory;
 
 pub use fixed_norm::{train_fixed_norm, FixedNormConfig, FixedNormObserver, FixedNormResult};
 pub use gradient_descent::{train_gd, GdConfig, GdObserver, GdResult, GradientDescent, Init};
+pub use precision::{Precision, Real};
 pub use problem::{Coupling, Problem};
 pub use stabilities::{Comparison, Stabilities};
 pub use trajectory::{log_epochs, Snapshot, TrajectoryPoint};

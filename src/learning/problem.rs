@@ -15,9 +15,12 @@
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, Result};
 use crate::learning::couplings::{symmetrize_sum, zero_diagonal};
+use crate::learning::precision::Real;
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::any::Any;
+use std::borrow::Cow;
 
 /// The coupling structure being trained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,10 +38,48 @@ pub enum Coupling {
 /// A training problem: inputs, labels and the coupling structure.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    x: DMatrix<f64>,
-    xt: DMatrix<f64>,
-    y: DMatrix<f64>,
+    ops: Operands<f64>,
     coupling: Coupling,
+}
+
+/// The matrices of the training kernels in precision `T`: inputs X (N×P), their
+/// transpose, labels Y (R×P), and whether J has a masked (zero) diagonal.
+#[derive(Debug, Clone)]
+pub(crate) struct Operands<T: Real> {
+    x: DMatrix<T>,
+    xt: DMatrix<T>,
+    y: DMatrix<T>,
+    masked: bool,
+}
+
+impl<T: Real> Operands<T> {
+    fn new(x: &DMatrix<f64>, y: DMatrix<f64>, masked: bool) -> Self {
+        Self {
+            x: T::matrix_of_f64(x.clone()),
+            xt: T::matrix_of_f64(x.transpose()),
+            y: T::matrix_of_f64(y),
+            masked,
+        }
+    }
+
+    /// The same operands rounded to precision `U` (±1 patterns and labels
+    /// are exact in either).
+    pub(crate) fn to_precision<U: Real>(&self) -> Operands<U> {
+        let conv = |m: &DMatrix<T>| U::matrix_of_f64(T::matrix_f64(m).into_owned());
+        Operands {
+            x: conv(&self.x),
+            xt: conv(&self.xt),
+            y: conv(&self.y),
+            masked: self.masked,
+        }
+    }
+
+    /// Zeroes the diagonal of a network's couplings.
+    pub(crate) fn constrain(&self, m: &mut DMatrix<T>) {
+        if self.masked {
+            zero_diagonal(m);
+        }
+    }
 }
 
 impl Problem {
@@ -51,9 +92,7 @@ impl Problem {
                 .into()
         })?;
         Ok(Self {
-            x: patterns.xi.clone(),
-            xt: patterns.xi.transpose(),
-            y: patterns.labels.clone(),
+            ops: Operands::new(&patterns.xi, patterns.labels.clone(), true),
             coupling,
         })
     }
@@ -71,27 +110,26 @@ impl Problem {
         ensure(labels.iter().all(|&l| l == 1.0 || l == -1.0), || {
             "perceptron labels must be +1 or -1".into()
         })?;
+        let y = DMatrix::from_row_slice(1, labels.len(), labels);
         Ok(Self {
-            x: patterns.xi.clone(),
-            xt: patterns.xi.transpose(),
-            y: DMatrix::from_row_slice(1, labels.len(), labels),
+            ops: Operands::new(&patterns.xi, y, false),
             coupling: Coupling::Perceptron,
         })
     }
 
     /// Number of input components N (columns of J).
     pub fn n(&self) -> usize {
-        self.x.nrows()
+        self.ops.x.nrows()
     }
 
     /// Number of patterns P.
     pub fn p(&self) -> usize {
-        self.x.ncols()
+        self.ops.x.ncols()
     }
 
     /// Number of rows R of J (N for a network, 1 for a perceptron).
     pub fn rows(&self) -> usize {
-        self.y.nrows()
+        self.ops.y.nrows()
     }
 
     /// The coupling structure.
@@ -101,12 +139,12 @@ impl Problem {
 
     /// The inputs X, N×P.
     pub fn inputs(&self) -> &DMatrix<f64> {
-        &self.x
+        &self.ops.x
     }
 
     /// The labels Y, R×P (±1).
     pub fn labels(&self) -> &DMatrix<f64> {
-        &self.y
+        &self.ops.y
     }
 
     /// Floating-point operations of one gradient evaluation (two matrix products,
@@ -117,12 +155,26 @@ impl Problem {
 
     /// Whether J has a masked (zero) diagonal: every network, not a perceptron.
     pub(crate) fn masked(&self) -> bool {
-        self.coupling != Coupling::Perceptron
+        self.ops.masked
+    }
+
+    /// The kernels' matrices in f64.
+    pub(crate) fn operands(&self) -> &Operands<f64> {
+        &self.ops
+    }
+
+    /// The kernels' matrices in precision `T`: borrowed for f64, rounded
+    /// copies otherwise.
+    pub(crate) fn operands_in<T: Real>(&self) -> Cow<'_, Operands<T>> {
+        match (&self.ops as &dyn Any).downcast_ref::<Operands<T>>() {
+            Some(o) => Cow::Borrowed(o),
+            None => Cow::Owned(self.ops.to_precision()),
+        }
     }
 
     /// Checks that `j` has the shape R×N, is finite, has a zero diagonal (networks)
     /// and is exactly symmetric (symmetric networks).
-    pub fn check_couplings(&self, j: &DMatrix<f64>) -> Result<()> {
+    pub fn check_couplings<T: Real>(&self, j: &DMatrix<T>) -> Result<()> {
         ensure(j.shape() == (self.rows(), self.n()), || {
             format!(
                 "couplings have shape {:?}, expected {:?}",
@@ -134,7 +186,7 @@ impl Problem {
             "couplings contain a non-finite entry".into()
         })?;
         if self.masked() {
-            ensure((0..self.n()).all(|i| j[(i, i)] == 0.0), || {
+            ensure((0..self.n()).all(|i| j[(i, i)] == T::zero()), || {
                 "network couplings must have a zero diagonal".into()
             })?;
         }
@@ -149,19 +201,15 @@ impl Problem {
     /// The fields H = J X (R×P), eq. (T1).
     pub fn fields(&self, j: &DMatrix<f64>) -> DMatrix<f64> {
         let mut h = DMatrix::zeros(self.rows(), self.p());
-        self.fields_into(j, &mut h);
+        h.gemm(1.0, j, &self.ops.x, 0.0);
         h
-    }
-
-    fn fields_into(&self, j: &DMatrix<f64>, h: &mut DMatrix<f64>) {
-        h.gemm(1.0, j, &self.x, 0.0);
     }
 
     /// The mean loss L(J) of eq. (T3) at inverse temperature β.
     pub fn loss(&self, j: &DMatrix<f64>, beta: f64) -> f64 {
         let h = self.fields(j);
         let mut r = DMatrix::zeros(self.rows(), self.p());
-        residual(&h, &self.y, beta, 1.0, &mut r, true)
+        residual(&h, &self.ops.y, beta, 1.0, &mut r, true)
     }
 
     /// The mean loss and its gradient with respect to the free couplings
@@ -169,9 +217,9 @@ impl Problem {
     /// respect to J_ij = J_ji is the sum of the two rows' contributions and is
     /// stored at both (i, j) and (j, i)). The diagonal of a network's gradient is 0.
     pub fn loss_and_gradient(&self, j: &DMatrix<f64>, beta: f64) -> (f64, DMatrix<f64>) {
-        let mut ws = Workspace::new(self);
-        let l = ws.eval_loss(self, j, beta);
-        ws.eval_gradient(self);
+        let mut ws = Workspace::new(&self.ops);
+        let l = ws.eval_loss(&self.ops, j, beta);
+        ws.eval_gradient(&self.ops);
         let mut g = ws.g;
         if self.coupling == Coupling::Symmetric {
             symmetrize_sum(&mut g);
@@ -184,7 +232,7 @@ impl Problem {
     /// networks with Gaussian patterns; w = (1/N) Σ_μ y^μ ξ^μ for a perceptron.
     pub fn hebb(&self) -> DMatrix<f64> {
         let mut j = DMatrix::zeros(self.rows(), self.n());
-        j.gemm(1.0 / self.n() as f64, &self.y, &self.xt, 0.0);
+        j.gemm(1.0 / self.n() as f64, &self.ops.y, &self.ops.xt, 0.0);
         self.constrain(&mut j);
         if self.coupling == Coupling::Symmetric {
             symmetrize_sum(&mut j);
@@ -195,25 +243,25 @@ impl Problem {
 
     /// Zeroes the diagonal of a network's couplings.
     pub(crate) fn constrain(&self, m: &mut DMatrix<f64>) {
-        if self.masked() {
-            zero_diagonal(m);
-        }
+        self.ops.constrain(m);
     }
 }
 
 /// Writes r = scale · (tanh(βh) − y) for ±1 labels y and returns the mean of
 /// β⁻¹ log(1 + e^{−2βyh}) over all entries (eq. (T3)); both from one exponential:
-/// with z = −2βyh, tanh(βh) − y = −2y σ(z) (σ the logistic function).
-/// Column partial sums are added in column order (thread-count independent).
-fn residual(
-    h: &DMatrix<f64>,
-    y: &DMatrix<f64>,
+/// with z = −2βyh, tanh(βh) − y = −2y σ(z) (σ the logistic function); see
+/// [`Real::residual_term`]. The loss is summed in f64 whatever `T`; column
+/// partial sums are added in column order (thread-count independent).
+fn residual<T: Real>(
+    h: &DMatrix<T>,
+    y: &DMatrix<T>,
     beta: f64,
     scale: f64,
-    r: &mut DMatrix<f64>,
+    r: &mut DMatrix<T>,
     want_loss: bool,
 ) -> f64 {
     let rows = h.nrows().max(1);
+    let (beta_t, scale_t) = (T::of_f64(beta), T::of_f64(scale));
     let sums: Vec<f64> = r
         .as_mut_slice()
         .par_chunks_mut(rows)
@@ -222,17 +270,9 @@ fn residual(
         .map(|((rc, hc), yc)| {
             let mut s = 0.0;
             for ((ri, &hi), &yi) in rc.iter_mut().zip(hc).zip(yc) {
-                let z = -2.0 * beta * yi * hi;
-                let e = (-z.abs()).exp();
-                let sigma = if z >= 0.0 {
-                    1.0 / (1.0 + e)
-                } else {
-                    e / (1.0 + e)
-                };
-                *ri = -2.0 * scale * yi * sigma;
-                if want_loss {
-                    s += z.max(0.0) + e.ln_1p();
-                }
+                let (res, loss) = T::residual_term(hi, yi, beta_t, scale_t, want_loss);
+                *ri = res;
+                s += loss;
             }
             s
         })
@@ -244,49 +284,58 @@ fn residual(
     total / (beta * h.len() as f64)
 }
 
-/// Reusable buffers for H (R×P), the residual (R×P) and the gradient (R×N).
-pub(crate) struct Workspace {
+/// Reusable buffers for H (R×P), the residual (R×P) and the gradient (R×N),
+/// in precision `T`.
+pub(crate) struct Workspace<T: Real> {
     /// The fields H = J X.
-    pub(crate) h: DMatrix<f64>,
+    pub(crate) h: DMatrix<T>,
     /// The residual, scaled by 1/RP.
-    pub(crate) r: DMatrix<f64>,
-    /// The Euclidean gradient.
-    pub(crate) g: DMatrix<f64>,
+    pub(crate) r: DMatrix<T>,
+    /// The Euclidean gradient (empty when the update is fused into the GEMM).
+    pub(crate) g: DMatrix<T>,
 }
 
-impl Workspace {
-    /// Buffers sized for problem `p`.
-    pub(crate) fn new(p: &Problem) -> Self {
+impl<T: Real> Workspace<T> {
+    /// Buffers sized for the operands `p`.
+    pub(crate) fn new(p: &Operands<T>) -> Self {
+        let (rows, n, np) = (p.y.nrows(), p.x.nrows(), p.x.ncols());
         Self {
-            h: DMatrix::zeros(p.rows(), p.p()),
-            r: DMatrix::zeros(p.rows(), p.p()),
-            g: DMatrix::zeros(p.rows(), p.n()),
+            h: DMatrix::zeros(rows, np),
+            r: DMatrix::zeros(rows, np),
+            g: DMatrix::zeros(rows, n),
         }
     }
 
     /// Fields and residual at `j`; returns the mean loss L (eq. (T3)).
-    pub(crate) fn eval_loss(&mut self, p: &Problem, j: &DMatrix<f64>, beta: f64) -> f64 {
+    pub(crate) fn eval_loss(&mut self, p: &Operands<T>, j: &DMatrix<T>, beta: f64) -> f64 {
         self.eval(p, j, beta, true)
     }
 
     /// Fields and residual at `j`; the mean loss if `want_loss` (NaN otherwise).
     pub(crate) fn eval(
         &mut self,
-        p: &Problem,
-        j: &DMatrix<f64>,
+        p: &Operands<T>,
+        j: &DMatrix<T>,
         beta: f64,
         want_loss: bool,
     ) -> f64 {
-        p.fields_into(j, &mut self.h);
-        let scale = 1.0 / (p.rows() as f64 * p.p() as f64);
+        self.h.gemm(T::one(), j, &p.x, T::zero());
+        let scale = 1.0 / (p.y.nrows() as f64 * p.x.ncols() as f64);
         residual(&self.h, &p.y, beta, scale, &mut self.r, want_loss)
     }
 
     /// Euclidean gradient G = R Xᵀ (residual already scaled by 1/RP), zero
     /// diagonal for networks (eq. (T4)).
-    pub(crate) fn eval_gradient(&mut self, p: &Problem) {
-        self.g.gemm(1.0, &self.r, &p.xt, 0.0);
+    pub(crate) fn eval_gradient(&mut self, p: &Operands<T>) {
+        self.g.gemm(T::one(), &self.r, &p.xt, T::zero());
         p.constrain(&mut self.g);
+    }
+
+    /// The descent step J ← J − η R Xᵀ in one GEMM (the gradient is never
+    /// formed), then the masked diagonal reset to zero (eq. (T10)).
+    pub(crate) fn descend_fused(&self, p: &Operands<T>, j: &mut DMatrix<T>, lr: f64) {
+        j.gemm(T::of_f64(-lr), &self.r, &p.xt, T::one());
+        p.constrain(j);
     }
 }
 
