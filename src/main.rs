@@ -36,6 +36,8 @@ enum Command {
     Basins(cli::basins::BasinsArgs),
     /// Retrieval curve m_F(m_IN) of a network trained by a learning rule.
     Retrieval(cli::basins::RetrievalArgs),
+    /// Exact storability: the fraction of random pattern sets that some asymmetric or symmetric coupling matrix stores.
+    Storable(cli::storable::StorableArgs),
     /// Run every validation claim, write figures and figures/REPORT.md.
     Reproduce(cli::reproduce::ReproduceArgs),
 }
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => cli::simulate::run(a),
         Command::Basins(a) => cli::basins::run(a),
         Command::Retrieval(a) => cli::basins::run_retrieval(a),
+        Command::Storable(a) => cli::storable::run(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
     };
     match result {

@@ -3,6 +3,7 @@
 pub mod basins;
 pub mod reproduce;
 pub mod simulate;
+pub mod storable;
 pub mod theory;
 pub mod values;
 

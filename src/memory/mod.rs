@@ -6,3 +6,4 @@ pub mod dynamics;
 pub mod feasibility;
 pub mod retrieval;
 pub mod rules;
+pub mod storability;
