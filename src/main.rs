@@ -21,22 +21,31 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Replica-symmetric saddle point at one (α, λ) or on a grid.
+    #[command(allow_negative_numbers = true)]
     Theory(cli::theory::TheoryArgs),
     /// The replica density P(Δ) and its CDF on a grid of Δ.
+    #[command(allow_negative_numbers = true)]
     Density(cli::theory::DensityArgs),
     /// Gardner capacity α_c(κ) of the spherical perceptron at margin κ.
+    #[command(allow_negative_numbers = true)]
     Capacity(cli::theory::CapacityArgs),
     /// Maximal margin κ*(α) of the spherical perceptron at load α < 2.
+    #[command(allow_negative_numbers = true)]
     Margin(cli::theory::MarginArgs),
     /// Cover's probability that P random points in general position are linearly separable in D dimensions.
+    #[command(allow_negative_numbers = true)]
     Cover(cli::theory::CoverArgs),
     /// Train finite-N networks and compare their stabilities with the replica theory.
+    #[command(allow_negative_numbers = true)]
     Simulate(cli::simulate::SimulateArgs),
     /// Basins of attraction of a network trained by a learning rule.
+    #[command(allow_negative_numbers = true)]
     Basins(cli::basins::BasinsArgs),
     /// Retrieval curve m_F(m_IN) of a network trained by a learning rule.
+    #[command(allow_negative_numbers = true)]
     Retrieval(cli::basins::RetrievalArgs),
     /// Exact storability: the fraction of random pattern sets that some asymmetric or symmetric coupling matrix stores.
+    #[command(allow_negative_numbers = true)]
     Storable(cli::storable::StorableArgs),
     /// Run every validation claim, write figures and figures/REPORT.md.
     Reproduce(cli::reproduce::ReproduceArgs),

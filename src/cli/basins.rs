@@ -15,6 +15,7 @@ use plam::memory::retrieval::{
     basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,
 };
 use plam::memory::rules::{self, PlTraining, UnlearningOptions};
+use plam::replica::capacity;
 use plam::replica::saddle_point::solve_pl;
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -241,6 +242,9 @@ fn parse_kappa(a: &NetworkArgs) -> anyhow::Result<(Option<f64>, bool)> {
             if !(k.is_finite() && k >= 0.0) {
                 bail!("--kappa must be a finite number >= 0 or 'max', got {k}");
             }
+            if a.rule == Rule::Perceptron {
+                check_margin_reachable(k, a.alpha)?;
+            }
             (Some(k), false)
         }
     };
@@ -252,6 +256,31 @@ fn parse_kappa(a: &NetworkArgs) -> anyhow::Result<(Option<f64>, bool)> {
     } else {
         (None, false)
     })
+}
+
+/// Refuses a perceptron margin κ that no coupling reaches at load α, before
+/// any training: above Gardner's κ*(α) (eq. (C3)) the perceptron never
+/// converges. At finite N every row has its own maximal margin, scattered
+/// about κ*(α) by O(1/√N), and the network needs all rows, so κ > κ*(α) is
+/// out of reach of the whole network with overwhelming probability.
+fn check_margin_reachable(kappa: f64, alpha: f64) -> anyhow::Result<()> {
+    if kappa == 0.0 || !(alpha > 0.0) {
+        return Ok(());
+    }
+    if alpha >= 2.0 {
+        bail!(
+            "--kappa {kappa}: no margin κ > 0 is reachable at α = {alpha} >= 2 (Gardner's capacity α_c(0) = 2)"
+        );
+    }
+    let ks = capacity::max_margin(alpha)?;
+    if kappa > ks {
+        bail!(
+            "--kappa {kappa} exceeds the maximal margin κ*(α = {alpha}) = {ks:.4} that any coupling \
+             reaches at this load (Gardner), so the perceptron would never converge; use a \
+             smaller κ, or --kappa max for the largest margin these patterns allow"
+        );
+    }
+    Ok(())
 }
 
 /// Trains the rule of `a` on the patterns `xi`.
