@@ -264,7 +264,7 @@ fn parse_kappa(a: &NetworkArgs) -> anyhow::Result<(Option<f64>, bool)> {
 /// about κ*(α) by O(1/√N), and the network needs all rows, so κ > κ*(α) is
 /// out of reach of the whole network with overwhelming probability.
 fn check_margin_reachable(kappa: f64, alpha: f64) -> anyhow::Result<()> {
-    if kappa == 0.0 || !(alpha > 0.0) {
+    if kappa == 0.0 || alpha.is_nan() || alpha <= 0.0 {
         return Ok(());
     }
     if alpha >= 2.0 {
