@@ -4,18 +4,7 @@
 
 mod common;
 
-use common::run_plam;
-
-fn refused(args: &[&str], must_contain: &str) {
-    let out = run_plam(1, args);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
-    assert!(err.contains(must_contain), "{args:?}: {err}");
-    assert!(
-        !err.contains("panicked") && !err.contains("unexpected argument"),
-        "{args:?}: {err}"
-    );
-}
+use common::{assert_refused as refused, run_plam};
 
 #[test]
 fn unreachable_margins_are_refused_before_training() {

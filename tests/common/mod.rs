@@ -9,3 +9,18 @@ pub fn run_plam(threads: usize, args: &[&str]) -> std::process::Output {
         .output()
         .expect("the plam binary runs")
 }
+
+/// Asserts that `plam ARGS` is refused with exit code 1 and a message on
+/// standard error that contains `must_contain`: no panic, and no clap
+/// "unexpected argument" for a negative number.
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn assert_refused(args: &[&str], must_contain: &str) {
+    let out = run_plam(1, args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    assert!(err.contains(must_contain), "{args:?}: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("unexpected argument"),
+        "{args:?}: {err}"
+    );
+}
