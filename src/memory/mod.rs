@@ -4,5 +4,6 @@
 pub mod couplings;
 pub mod dynamics;
 pub mod feasibility;
+mod guarded_fields;
 pub mod retrieval;
 pub mod rules;
