@@ -52,7 +52,8 @@ pub(crate) struct GuardedFields {
 /// How one spin is decided in a guarded step (exposed for the tests).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Decision {
-    /// By the f32 field.
+    /// By the f32 field (the tests' label; the step itself does not need it).
+    #[cfg(test)]
     Single,
     /// By the f64 dot product.
     Double,
@@ -87,15 +88,21 @@ impl GuardedFields {
         })
     }
 
-    /// How spin `i` of state `x` is decided, given its f32 field `h32`.
-    fn decide(&self, tau: f64, i: usize, h32: f32, x: &[f64]) -> (Decision, f64) {
-        let (h, g) = (f64::from(h32), self.guard[i]);
-        if h > g {
-            return (Decision::Single, 1.0);
+    /// The update of spin `i` from its f32 field `h32` alone: `±1` when
+    /// `|h32|` clears the guard (step 1 of eq. (M32)), 0 when it does not.
+    #[inline]
+    fn single(&self, i: usize, h32: f32) -> f64 {
+        let h = f64::from(h32);
+        if h.abs() > self.guard[i] {
+            1f64.copysign(h)
+        } else {
+            0.0
         }
-        if h < -g {
-            return (Decision::Single, -1.0);
-        }
+    }
+
+    /// The update of spin `i` of state `x` from its f64 field (steps 2 and 3
+    /// of eq. (M32)).
+    fn double(&self, tau: f64, i: usize, x: &[f64]) -> (Decision, f64) {
         let hd = dot(self.jt.column(i).as_slice(), x);
         if hd > DECIDE_ABOVE * tau {
             (Decision::Double, 1.0)
@@ -106,6 +113,35 @@ impl GuardedFields {
         } else {
             (Decision::Shell, x[i])
         }
+    }
+
+    /// How spin `i` of state `x` is decided, given its f32 field `h32`.
+    #[cfg(test)]
+    fn decide(&self, tau: f64, i: usize, h32: f32, x: &[f64]) -> (Decision, f64) {
+        match self.single(i, h32) {
+            0.0 => self.double(tau, i, x),
+            y => (Decision::Single, y),
+        }
+    }
+
+    /// The new state of `x` from its f32 fields `h32`, or `None` if a spin
+    /// lies in the rounding shell: first every spin from f32 (branch-free,
+    /// vectorised), then the few undecided ones in f64.
+    fn column(&self, tau: &[f64], h32: &[f32], x: &[f64]) -> Option<Vec<f64>> {
+        let mut col: Vec<f64> = h32
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| self.single(i, h))
+            .collect();
+        for i in 0..col.len() {
+            if col[i] == 0.0 {
+                match self.double(tau[i], i, x) {
+                    (Decision::Shell, _) => return None,
+                    (_, y) => col[i] = y,
+                }
+            }
+        }
+        Some(col)
     }
 
     /// The f32 fields `J₃₂ X` of the columns `active` of `states`.
@@ -135,17 +171,8 @@ impl GuardedFields {
             .into_par_iter()
             .map(|k| {
                 let x = states.column(active[k]);
-                let x = x.as_slice();
-                let mut changed = false;
-                let mut col = Vec::with_capacity(x.len());
-                for (i, &h32) in h.column(k).iter().enumerate() {
-                    let (d, y) = self.decide(tau[i], i, h32, x);
-                    if d == Decision::Shell {
-                        return None;
-                    }
-                    changed |= y != x[i];
-                    col.push(y);
-                }
+                let col = self.column(tau, h.column(k).as_slice(), x.as_slice())?;
+                let changed = col.iter().zip(x.iter()).any(|(a, b)| a != b);
                 Some((col, changed))
             })
             .collect()
