@@ -218,7 +218,11 @@ impl Network {
                     // The cap is reached and the state still moves.
                     continue;
                 }
-                prev[c] = Some(states.column(c).iter().copied().collect());
+                let x = states.column(c);
+                match &mut prev[c] {
+                    Some(p) => p.copy_from_slice(x.as_slice()),
+                    None => prev[c] = Some(x.as_slice().to_vec()),
+                }
                 states.column_mut(c).copy_from_slice(&col);
                 steps[c] += 1;
                 still.push(c);

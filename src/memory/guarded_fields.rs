@@ -148,8 +148,8 @@ impl GuardedFields {
     fn fields(&self, states: &DMatrix<f64>, active: &[usize]) -> DMatrix<f32> {
         let n = states.nrows();
         let mut x32 = DMatrix::<f32>::zeros(n, active.len());
-        for (k, &c) in active.iter().enumerate() {
-            for (y, &x) in x32.column_mut(k).iter_mut().zip(states.column(c).iter()) {
+        for (dst, &c) in x32.as_mut_slice().chunks_exact_mut(n).zip(active) {
+            for (y, &x) in dst.iter_mut().zip(states.column(c).as_slice()) {
                 *y = x as f32;
             }
         }
