@@ -63,12 +63,22 @@ fn retrieval_point(bencher: Bencher, schedule: Schedule) {
         .bench(|| retrieval_curve(net, xi, &[0.6], &opts(schedule)).expect("valid"));
 }
 
-/// A full basin measurement: bisection of every pattern's basin
-/// (≈ 10 rounds of batched relaxations), synchronous dynamics.
+/// A full basin measurement: bisection of every pattern's basin in
+/// lock-step (≈ 10 rounds, each one batched relaxation of all unresolved
+/// patterns), synchronous dynamics with the guarded f32 fields.
 #[divan::bench(sample_count = 3)]
 fn basin_sizes_sync(bencher: Bencher) {
     let (net, xi) = (network(), patterns());
     bencher.bench(|| basin_sizes(net, xi, &opts(Schedule::Synchronous)).expect("valid"));
+}
+
+/// The same basin measurement with every field in f64 (the reference that
+/// the guarded f32 fields of eq. (M32) reproduce bit for bit).
+#[divan::bench(sample_count = 3)]
+fn basin_sizes_sync_f64(bencher: Bencher) {
+    let xi = patterns();
+    let net = network().clone().without_single_precision();
+    bencher.bench(|| basin_sizes(&net, xi, &opts(Schedule::Synchronous)).expect("valid"));
 }
 
 /// Hebb's rule (one GEMM, N²P multiply-adds).

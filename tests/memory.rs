@@ -365,6 +365,68 @@ fn batched_relaxation_matches_one_state_at_a_time_and_is_deterministic() {
 }
 
 #[test]
+fn single_precision_fields_give_the_double_precision_dynamics() {
+    // Eq. (M32): the guarded f32 steps reproduce the f64 steps bit for bit.
+    // Hebb with an even P has exact ties (fields that are exactly 0, kept
+    // by the band of eq. (M13)); the perceptron at κ = 0 has small margins
+    // and long, often capped relaxations; Gaussian couplings have no
+    // structure at all. Basins and curves must agree exactly.
+    let (n, p) = (150, 40);
+    let xi = patterns(n, p, 71);
+    let mut rng = ChaCha8Rng::seed_from_u64(72);
+    let mut gauss = DMatrix::from_fn(n, n, |_, _| rng.random::<f64>() - 0.5);
+    gauss.fill_diagonal(0.0);
+    let rules = [
+        ("hebb", hebb(&xi).unwrap()),
+        (
+            "perceptron",
+            perceptron(&xi, 0.0, 10_000).unwrap().couplings,
+        ),
+        ("gaussian", gauss),
+    ];
+    let opts = RetrievalOptions {
+        dynamics: sync(300),
+        trials: 2,
+        seed: 4,
+    };
+    let m_ins = [1.0, 0.8, 0.5, 0.2];
+    for (name, j) in rules {
+        let fast = Network::new(j.clone()).unwrap();
+        let exact = Network::new(j).unwrap().without_single_precision();
+        let x0 = patterns(n, 12, 73);
+        let (a, b) = (
+            fast.relax(x0.clone(), &opts.dynamics).unwrap(),
+            exact.relax(x0, &opts.dynamics).unwrap(),
+        );
+        assert_eq!(a.states, b.states, "{name}");
+        assert_eq!(
+            (a.steps, a.converged, a.cycled),
+            (b.steps, b.converged, b.cycled),
+            "{name}"
+        );
+        let (ba, bb) = (
+            basin_sizes(&fast, &xi, &opts).unwrap(),
+            basin_sizes(&exact, &xi, &opts).unwrap(),
+        );
+        assert_eq!(ba.per_pattern, bb.per_pattern, "{name}");
+        assert_eq!(
+            (ba.relaxations, ba.cycled, ba.capped),
+            (bb.relaxations, bb.cycled, bb.capped),
+            "{name}"
+        );
+        let ca = retrieval_curve(&fast, &xi, &m_ins, &opts).unwrap();
+        let cb = retrieval_curve(&exact, &xi, &m_ins, &opts).unwrap();
+        for (u, v) in ca.iter().zip(&cb) {
+            assert_eq!(
+                (u.m_final, u.retrieved, u.converged, u.cycled),
+                (v.m_final, v.retrieved, v.converged, v.cycled),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
 fn asynchronous_dynamics_always_converges_on_symmetric_couplings() {
     // A symmetric J with zero diagonal has a Lyapunov function: random-
     // sequential dynamics reaches a fixed point from every state.

@@ -16,6 +16,19 @@ pub fn row_norms(j: &DMatrix<f64>) -> Vec<f64> {
     s.into_iter().map(f64::sqrt).collect()
 }
 
+/// Absolute row sums `Σ_j |J_ij|` of `j` (the ℓ¹ norms of its rows), summed
+/// in a fixed order (column by column, so the result does not depend on
+/// threads).
+pub fn row_abs_sums(j: &DMatrix<f64>) -> Vec<f64> {
+    let mut s = vec![0.0; j.nrows()];
+    for col in j.column_iter() {
+        for (si, v) in s.iter_mut().zip(col.iter()) {
+            *si += v.abs();
+        }
+    }
+    s
+}
+
 /// Sets the diagonal of a square coupling matrix to zero (no self-coupling).
 pub fn zero_diagonal<T: Real>(j: &mut DMatrix<T>) {
     for i in 0..j.nrows().min(j.ncols()) {

@@ -16,7 +16,9 @@
 //! independent of summation order.
 
 use crate::error::{ensure, Error, Result};
+use crate::learning::couplings::row_abs_sums;
 use crate::memory::couplings::check_couplings;
+use crate::memory::guarded_fields::GuardedFields;
 use crate::numerics::rng;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
@@ -89,14 +91,8 @@ pub struct Relaxation {
 /// rounding error of a computed field `Σ_j J_ij x_j` (plus as many
 /// incremental updates) in double precision.
 pub(crate) fn tie_tolerances(j: &DMatrix<f64>) -> Vec<f64> {
-    let n = j.nrows();
-    let mut t = vec![0.0; n];
-    for col in j.column_iter() {
-        for (acc, v) in t.iter_mut().zip(col.iter()) {
-            *acc += v.abs();
-        }
-    }
-    let f = 2.0 * n as f64 * f64::EPSILON;
+    let f = 2.0 * j.nrows() as f64 * f64::EPSILON;
+    let mut t = row_abs_sums(j);
     t.iter_mut().for_each(|v| *v *= f);
     t
 }
@@ -113,19 +109,31 @@ fn update(x: f64, h: f64, tau: f64) -> f64 {
     }
 }
 
-/// A network ready for zero-temperature dynamics: couplings and tie bands.
+/// A network ready for zero-temperature dynamics: couplings, tie bands and
+/// the guarded single-precision fields of eq. (M32).
 #[derive(Clone, Debug)]
 pub struct Network {
     j: DMatrix<f64>,
     tau: Vec<f64>,
+    guarded: Option<GuardedFields>,
 }
 
 impl Network {
-    /// Wraps couplings `J` (square, finite, zero diagonal).
+    /// Wraps couplings `J` (square, finite, zero diagonal). Synchronous
+    /// steps compute the fields in f32 where eq. (M32) proves every update
+    /// equal to the f64 one, so the results are those of f64 throughout.
     pub fn new(j: DMatrix<f64>) -> Result<Self> {
         check_couplings(&j)?;
         let tau = tie_tolerances(&j);
-        Ok(Self { j, tau })
+        let guarded = GuardedFields::new(&j, &tau);
+        Ok(Self { j, tau, guarded })
+    }
+
+    /// The same network with every field computed in f64 (the reference
+    /// that the guarded f32 steps of eq. (M32) reproduce bit for bit).
+    pub fn without_single_precision(mut self) -> Self {
+        self.guarded = None;
+        self
     }
 
     /// Number of neurons N.
@@ -210,7 +218,11 @@ impl Network {
                     // The cap is reached and the state still moves.
                     continue;
                 }
-                prev[c] = Some(states.column(c).iter().copied().collect());
+                let x = states.column(c);
+                match &mut prev[c] {
+                    Some(p) => p.copy_from_slice(x.as_slice()),
+                    None => prev[c] = Some(x.as_slice().to_vec()),
+                }
                 states.column_mut(c).copy_from_slice(&col);
                 steps[c] += 1;
                 still.push(c);
@@ -227,8 +239,18 @@ impl Network {
     }
 
     /// One synchronous step `x ← sign(J x)` of the columns `active` of
-    /// `states`, as one GEMM: the new columns, each with whether it changed.
+    /// `states`: the new columns, each with whether it changed. The guarded
+    /// f32 step of eq. (M32) when it decides every spin, else [`Self::exact_step`].
     fn sync_step(&self, states: &DMatrix<f64>, active: &[usize]) -> Vec<(Vec<f64>, bool)> {
+        self.guarded
+            .as_ref()
+            .and_then(|g| g.step(&self.tau, states, active))
+            .unwrap_or_else(|| self.exact_step(states, active))
+    }
+
+    /// One synchronous step of the columns `active` of `states` as one f64
+    /// GEMM, eq. (M14).
+    fn exact_step(&self, states: &DMatrix<f64>, active: &[usize]) -> Vec<(Vec<f64>, bool)> {
         let n = states.nrows();
         let xa = DMatrix::from_fn(n, active.len(), |i, k| states[(i, active[k])]);
         let h = &self.j * &xa;
