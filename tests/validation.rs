@@ -3,9 +3,17 @@
 //! the figure (SVG, PNG) and its data (JSON) must be written. The tolerances
 //! live with the checks in `src/validation/` and are justified in
 //! theory/validation.md; nothing is loosened here.
+//!
+//! Verdicts on published claims never fail a run, but they must not flip:
+//! each quick verdict is compared with the verdict on the same statement in
+//! the committed full run (`figures/NAME.json`, when that file is a full run
+//! and records verdicts). Equal outcomes pass; a quick INCONCLUSIVE where the
+//! full run decided passes (the quick size cannot resolve what the full one
+//! does) and is printed; any other difference fails.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use plam::figures::verdict::{Outcome, Verdict};
 use plam::validation::{self, Size, REGISTRY};
 
 fn out_dir(name: &str) -> PathBuf {
@@ -15,11 +23,17 @@ fn out_dir(name: &str) -> PathBuf {
 fn quick(name: &str) {
     let claim = validation::find(name).unwrap_or_else(|| panic!("claim {name} is not registered"));
     let out = out_dir(name);
-    let checks = validation::run_claim(claim, Size::Quick, &out);
-    let table = plam::figures::report::table(&checks);
+    let results = validation::run_claim(claim, Size::Quick, &out);
+    let checks = &results.checks;
+    let table = plam::figures::report::table(checks);
     println!("{table}");
+    println!(
+        "{}",
+        plam::figures::verdict::verdict_table(&results.verdicts)
+    );
     assert!(!checks.is_empty());
     assert!(checks.iter().all(|c| c.passed), "{name} failed:\n{table}");
+    compare_with_full_run(name, &results.verdicts);
     for ext in ["svg", "png", "json"] {
         let f = out.join(format!("{name}.{ext}"));
         let len = std::fs::metadata(&f)
@@ -35,6 +49,75 @@ fn quick(name: &str) {
         "{name}.json must record its seed"
     );
     std::fs::remove_dir_all(&out).ok();
+}
+
+/// The verdicts recorded by the committed full run of `name`, or why there
+/// are none.
+fn full_run_verdicts(name: &str) -> Result<Vec<(String, Outcome)>, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("figures")
+        .join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    if json["metadata"]["size"] != "Full" {
+        return Err(format!("{} is not a full run", path.display()));
+    }
+    match json.get("verdicts") {
+        Some(v) => v
+            .as_array()
+            .ok_or("verdicts is not a list")?
+            .iter()
+            .map(|v| {
+                let statement = v["statement"].as_str().ok_or("no statement")?.to_string();
+                let outcome = serde_json::from_value(v["outcome"].clone())
+                    .map_err(|e| format!("outcome of '{statement}': {e}"))?;
+                Ok((statement, outcome))
+            })
+            .collect(),
+        None => Err(format!("{} predates verdicts", path.display())),
+    }
+}
+
+/// Asserts that no quick verdict contradicts the full run's (module docs).
+fn compare_with_full_run(name: &str, quick: &[Verdict]) {
+    let full = match full_run_verdicts(name) {
+        Ok(f) if !f.is_empty() => f,
+        Ok(_) => {
+            println!("no full-run verdicts recorded for {name} (the full run has none)");
+            return;
+        }
+        Err(why) => {
+            println!("no full-run verdicts recorded for {name} ({why}): nothing to compare");
+            return;
+        }
+    };
+    let mut flips = Vec::new();
+    for q in quick {
+        match full.iter().find(|f| f.0 == q.statement) {
+            None => println!("{name}: '{}' has no full-run verdict", q.statement),
+            Some(f) if f.1 == q.outcome => {
+                println!("{name}: '{}' {} in both runs", q.statement, q.status())
+            }
+            Some(f) if q.outcome == Outcome::Inconclusive => println!(
+                "{name}: '{}' INCONCLUSIVE at quick size, {} in the full run",
+                q.statement,
+                f.1.label()
+            ),
+            Some(f) => flips.push(format!(
+                "'{}': quick {} vs full {}",
+                q.statement,
+                q.status(),
+                f.1.label()
+            )),
+        }
+    }
+    for f in full
+        .iter()
+        .filter(|f| quick.iter().all(|q| q.statement != f.0))
+    {
+        println!("{name}: '{}' has a full-run verdict but no quick one", f.0);
+    }
+    assert!(flips.is_empty(), "{name}: verdicts flipped: {flips:?}");
 }
 
 /// The claims tested below; a registered claim missing here fails the suite.

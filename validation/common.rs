@@ -1,13 +1,13 @@
 //! The command line shared by the validation binaries, included by each with
 //! `mod common;`: `NAME [--quick] [--out DIR]` runs the claim NAME of
-//! `plam::validation::REGISTRY`, prints its checks and exits non-zero on any
-//! FAIL.
+//! `plam::validation::REGISTRY`, prints its checks and verdicts and exits
+//! non-zero on any FAIL of a check (verdicts never fail the binary).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use plam::figures::report;
+use plam::figures::{report, verdict};
 use plam::validation::{find, run_claim, Size};
 
 /// Command-line arguments of a validation binary.
@@ -22,7 +22,8 @@ struct ValidationArgs {
 }
 
 /// `fn main` of the validation binary for the claim `name`: runs it, prints
-/// the table of checks, exits non-zero on any FAIL.
+/// the table of checks and the verdicts, exits non-zero on any FAIL of a
+/// check.
 pub fn binary_main(name: &str) -> ExitCode {
     let Some(claim) = find(name) else {
         eprintln!("error: no validation claim called '{name}'");
@@ -32,7 +33,8 @@ pub fn binary_main(name: &str) -> ExitCode {
         .name(claim.name)
         .about(format!(
             "Validation claim '{0}': {1}. Writes {0}.svg, {0}.png and {0}.json, prints the \
-             checks and exits non-zero if any fails.",
+             checks and the verdicts on published claims, and exits non-zero if any check \
+             fails.",
             claim.name, claim.summary
         ))
         .get_matches();
@@ -41,9 +43,12 @@ pub fn binary_main(name: &str) -> ExitCode {
         Err(e) => e.exit(),
     };
     let size = if args.quick { Size::Quick } else { Size::Full };
-    let checks = run_claim(claim, size, &args.out);
-    print!("{}", report::table(&checks));
-    if checks.iter().all(|c| c.passed) {
+    let results = run_claim(claim, size, &args.out);
+    print!("{}", report::table(&results.checks));
+    if !results.verdicts.is_empty() {
+        print!("\nVerdicts\n{}", verdict::verdict_table(&results.verdicts));
+    }
+    if results.checks.iter().all(|c| c.passed) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -1,13 +1,14 @@
 //! `plam reproduce [--quick] [--out DIR] [--only NAME]…`: runs every
 //! validation claim, writes all figures and `DIR/REPORT.md`, prints the table
-//! of checks and fails (non-zero exit) if any check fails.
+//! of checks and then the verdicts on published claims, and fails (non-zero
+//! exit) if and only if a check fails: a contradicted claim is a finding.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
-use plam::figures::report;
+use plam::figures::{report, verdict};
 use plam::validation::{self, Size, REGISTRY};
 
 /// Arguments of `plam reproduce`.
@@ -22,7 +23,7 @@ pub struct ReproduceArgs {
     /// Run only these claims (repeatable); default: all.
     #[arg(long)]
     pub only: Vec<String>,
-    /// Print the checks as one JSON object on stdout instead of a table.
+    /// Print the checks and verdicts as one JSON object on stdout instead of tables.
     #[arg(long)]
     pub json: bool,
 }
@@ -58,11 +59,14 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
     };
     let clock = report::Stopwatch::start();
     let mut checks = Vec::new();
+    let mut verdicts = Vec::new();
     for claim in &claims {
         if let Some(b) = &bar {
             b.set_message(format!("{} — {}", claim.name, claim.summary));
         }
-        checks.extend(validation::run_claim(claim, size, &args.out));
+        let results = validation::run_claim(claim, size, &args.out);
+        checks.extend(results.checks);
+        verdicts.extend(results.verdicts);
         if let Some(b) = &bar {
             b.inc(1);
         }
@@ -79,7 +83,7 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
         claims.len(),
         clock.seconds()
     );
-    let path = report::write_report(&args.out, &header, &checks)?;
+    let path = report::write_report(&args.out, &header, &checks, &verdicts)?;
     let failed = checks.iter().filter(|c| !c.passed).count();
     if args.json {
         crate::cli::print_json(&serde_json::json!({
@@ -87,9 +91,12 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
             "report": path,
             "failed": failed,
             "checks": checks,
+            "verdicts": verdicts,
         }))?;
     } else {
         print!("{}", report::table(&checks));
+        println!("\n=== Verdicts on claims of the paper and the literature ===\n");
+        print!("{}", verdict::verdict_table(&verdicts));
         eprintln!("wrote {}", path.display());
     }
     if failed > 0 {

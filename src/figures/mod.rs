@@ -1,12 +1,13 @@
 //! Figures: the figure data model, its style, rendering to SVG and PNG with
-//! an embedded font, and the tables of checks written to `REPORT.md`.
+//! an embedded font, and the tables of checks and verdicts written to `REPORT.md`.
 //!
 //! - [`figure`]: [`Figure`], [`Panel`], [`Series`], the plain data that is
 //!   drawn and serialised next to every chart;
 //! - [`style`]: panel size, font sizes, the colour [`palette`];
 //! - `axes`, `render`, `embed` (private): coordinate transforms and tick
 //!   labels, drawing with `plotters`, the SVG's embedded font;
-//! - [`report`]: checks, their table, `REPORT.md` and the JSON data files.
+//! - [`report`]: checks, their table, `REPORT.md` and the JSON data files;
+//! - [`verdict`]: verdicts on claims of the paper or the literature.
 
 mod axes;
 mod embed;
@@ -14,6 +15,7 @@ pub mod figure;
 mod render;
 pub mod report;
 pub mod style;
+pub mod verdict;
 
 pub use figure::{Dash, Figure, LegendAt, Panel, Series};
 pub use style::{palette, Rgb};

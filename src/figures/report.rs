@@ -1,5 +1,6 @@
-//! Checks of theory against simulation, their table, `figures/REPORT.md`,
-//! and the JSON data files written next to every figure.
+//! Checks of the suite's own numerics (theory against simulation within a
+//! derived tolerance), their table, `figures/REPORT.md` with the checks and
+//! the verdicts, and the JSON data files written next to every figure.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::data::output;
+use crate::figures::verdict::Verdict;
 use crate::figures::Figure;
 use crate::Result;
 
@@ -126,7 +128,9 @@ impl Stopwatch {
     }
 }
 
-fn num(v: f64) -> String {
+/// A number for the tables: 4 decimals, or 3 significant digits in
+/// scientific notation outside [10⁻³, 10⁴).
+pub(crate) fn num(v: f64) -> String {
     if !v.is_finite() {
         return format!("{v}");
     }
@@ -202,14 +206,26 @@ fn md(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// Writes `dir/REPORT.md`: one row per check (name, measured, tolerance,
-/// PASS/FAIL, runtime, justification), preceded by how the run was made.
-pub fn write_report(dir: &Path, header: &str, checks: &[Check]) -> Result<PathBuf> {
+/// Writes `dir/REPORT.md`: how the run was made, the table of checks (name,
+/// measured, tolerance, PASS/FAIL, runtime, justification) and the table of
+/// verdicts (claim, source, measurement, criterion, outcome).
+pub fn write_report(
+    dir: &Path,
+    header: &str,
+    checks: &[Check],
+    verdicts: &[Verdict],
+) -> Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let mut s = String::new();
     let failed = checks.iter().filter(|c| !c.passed).count();
     let _ = writeln!(s, "# Validation report\n");
     let _ = writeln!(s, "{header}\n");
+    let _ = writeln!(s, "## Checks: the suite's own numerics\n");
+    let _ = writeln!(
+        s,
+        "A FAIL means something in the suite broke; `plam reproduce` exits 0 only when every \
+         check passes.\n"
+    );
     let _ = writeln!(
         s,
         "**{} checks: {} PASS, {} FAIL.**\n",
@@ -235,9 +251,53 @@ pub fn write_report(dir: &Path, header: &str, checks: &[Check]) -> Result<PathBu
             md(&c.note)
         );
     }
+    verdict_section(&mut s, verdicts);
     let path = dir.join("REPORT.md");
     std::fs::write(&path, s)?;
     Ok(path)
+}
+
+/// The verdicts section of `REPORT.md`.
+fn verdict_section(s: &mut String, verdicts: &[Verdict]) {
+    use crate::figures::verdict::Outcome;
+    let count = |o: Outcome| verdicts.iter().filter(|v| v.outcome == o).count();
+    let _ = writeln!(s, "\n## Verdicts: claims of the paper and the literature\n");
+    let _ = writeln!(
+        s,
+        "A contradicted claim is a finding, not a broken build. The outcome is computed from \
+         the measurement by the criterion in its row.\n"
+    );
+    let _ = writeln!(
+        s,
+        "**{} verdicts: {} CONFIRMED, {} CONTRADICTED, {} INCONCLUSIVE.**\n",
+        verdicts.len(),
+        count(Outcome::Confirmed),
+        count(Outcome::Contradicted),
+        count(Outcome::Inconclusive)
+    );
+    let _ = writeln!(
+        s,
+        "| claim | statement | source | claimed | measured | criterion | verdict |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    for v in verdicts {
+        let claimed = if v.claimed.is_finite() {
+            num(v.claimed)
+        } else {
+            "—".into()
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | **{}** |",
+            md(&v.claim),
+            md(&v.statement),
+            md(&v.source),
+            claimed,
+            md(&v.measurement),
+            md(&v.rule_text()),
+            v.status()
+        );
+    }
 }
 
 /// Writes a serialisable value as pretty JSON to `dir/NAME.json`.
@@ -256,18 +316,20 @@ struct FigureFile<'a, M: Serialize> {
     crate_version: &'static str,
     metadata: &'a M,
     checks: &'a [Check],
+    verdicts: &'a [Verdict],
     figure: &'a Figure,
 }
 
 /// Renders `figure` to `dir/NAME.svg` and `dir/NAME.png` and writes the
-/// plotted data with `metadata` (sizes, seeds, extra arrays) and the checks
-/// to `dir/NAME.json`.
+/// plotted data with `metadata` (sizes, seeds, extra arrays), the checks
+/// and the verdicts to `dir/NAME.json`.
 pub fn save_figure<M: Serialize>(
     dir: &Path,
     name: &str,
     figure: &Figure,
     metadata: &M,
     checks: &[Check],
+    verdicts: &[Verdict],
 ) -> Result<()> {
     figure.save(dir, name)?;
     write_json(
@@ -278,6 +340,7 @@ pub fn save_figure<M: Serialize>(
             crate_version: env!("CARGO_PKG_VERSION"),
             metadata,
             checks,
+            verdicts,
             figure,
         },
     )?;
@@ -308,13 +371,17 @@ mod tests {
         let t = table(&[a.clone(), b.clone()]);
         assert!(t.contains("PASS") && t.contains("FAIL") && t.contains("1 failed"));
         let dir = std::env::temp_dir().join(format!("plam-report-{}", std::process::id()));
-        let p = write_report(&dir, "test", &[a, b]).unwrap();
+        let mut v = Verdict::value("α_c = 1", "paper", 1.0, 1.86, 0.03, 0.0);
+        v.claim = "demo".into();
+        let p = write_report(&dir, "test", &[a, b], &[v]).unwrap();
         let text = std::fs::read_to_string(p).unwrap();
         let rows = text
             .lines()
             .filter(|l| l.starts_with("| ") && !l.starts_with("| claim"))
             .count();
-        assert_eq!(rows, 2);
+        // Two checks and one verdict.
+        assert_eq!(rows, 3);
+        assert!(text.contains("**CONTRADICTED**"));
         assert!(text.contains("mean \\| Δ"));
         std::fs::remove_dir_all(dir).ok();
     }

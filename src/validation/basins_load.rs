@@ -12,9 +12,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::Size;
+use super::{Results, Size};
 use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::verdict::{Interval, Verdict};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::{Coupling, GdConfig, Precision};
 use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
@@ -151,9 +152,62 @@ fn vanishing_load(sym: &[LoadPoint]) -> Option<f64> {
     sym.last().filter(|p| p.basin == 0.0).map(|p| p.alpha)
 }
 
-/// (M29) The symmetric basin vanishes inside the sweep, while on the
-/// approach to it (0.7 ≤ α, symmetric basin still open) the asymmetric
-/// basins are larger (pooled difference over those loads) and at it most
+/// The paper's load where the symmetric basin vanishes, read from its
+/// figure, and the reading precision (half the spacing of its load grid).
+const PAPER_VANISHING: (f64, f64) = (0.8, 0.1);
+/// The paper's source for the load claims.
+const SOURCE: &str = "the paper (arXiv 2507.05147), basins figure, right";
+
+/// (M29) Where the symmetric basin vanishes: the sweep brackets the load
+/// α_v in (previous load, first load with basin 0] (or beyond the sweep when
+/// it never closes). CONFIRMED when that bracket meets the paper's
+/// 0.8 ± 0.1, CONTRADICTED when it does not: a bracket is a bound, so there
+/// is no band between; a basin open over a sweep that ends below 0.9 cannot
+/// decide.
+fn vanishing_verdict(n: usize, sym: &[LoadPoint]) -> Verdict {
+    let (c, r) = PAPER_VANISHING;
+    let (lo, hi) = match vanishing_load(sym) {
+        Some(av) => {
+            let prev = sym
+                .iter()
+                .rev()
+                .nth(1)
+                .map_or(f64::NEG_INFINITY, |p| p.alpha);
+            (prev, av)
+        }
+        None => (
+            sym.last().map_or(f64::NEG_INFINITY, |p| p.alpha),
+            f64::INFINITY,
+        ),
+    };
+    // The verdict's measured value is the signed gap between the bracket
+    // and the claimed interval [c − r, c + r] (0 when they meet).
+    let gap = if hi < c - r {
+        hi - (c - r)
+    } else if lo > c + r {
+        lo - (c + r)
+    } else {
+        0.0
+    };
+    let open_short = hi.is_infinite() && lo <= c + r;
+    Verdict::new(
+        "the symmetric PL basin vanishes near α ≈ 0.8",
+        SOURCE,
+        gap,
+        Interval::around(0.0, 0.0),
+        Interval::around(0.0, 0.0),
+    )
+    .claimed(c)
+    .measurement(format!("α_v ∈ ({lo}, {hi}] at N = {n}"))
+    .criterion(format!(
+        "(M29) gap between the bracket and {c} ± {r} (half the paper's load spacing): \
+         CONFIRMED if 0, else CONTRADICTED"
+    ))
+    .undecidable(open_short.then(|| format!("the basin is still open at the sweep's end α = {lo}")))
+}
+
+/// (M29) The symmetric basin vanishes inside the sweep (a check on the
+/// sweep: it must reach the vanishing load), and at that load most
 /// asymmetric patterns are still fixed points.
 fn vanishing_checks(asym: &[LoadPoint], sym: &[LoadPoint]) -> Vec<Check> {
     let mut checks = Vec::new();
@@ -169,26 +223,6 @@ fn vanishing_checks(asym: &[LoadPoint], sym: &[LoadPoint]) -> Vec<Check> {
             vanish.map_or("none".into(), |a| format!("{a}"))
         )),
     );
-    let (mut diff, mut var, mut loads) = (0.0, 0.0, Vec::new());
-    for s in sym
-        .iter()
-        .filter(|p| p.alpha >= 0.7 - 1e-9 && p.basin > 0.0)
-    {
-        let a = asym.iter().find(|p| p.alpha == s.alpha).expect("same grid");
-        diff += a.basin - s.basin;
-        var += a.basin_err * a.basin_err + s.basin_err * s.basin_err;
-        loads.push(s.alpha);
-    }
-    if !loads.is_empty() {
-        checks.push(
-            Check::at_least(
-                format!("pooled z(asymmetric − symmetric basin) over α ∈ {loads:?}"),
-                diff / var.sqrt().max(1e-12),
-                3.0,
-            )
-            .note("(M29) asymmetric couplings keep larger basins near the symmetric vanishing, 3σ"),
-        );
-    }
     if let Some(av) = vanish {
         let a = asym.iter().find(|p| p.alpha == av).expect("same grid");
         checks.push(
@@ -201,6 +235,41 @@ fn vanishing_checks(asym: &[LoadPoint], sym: &[LoadPoint]) -> Vec<Check> {
         );
     }
     checks
+}
+
+/// (M29) On the approach to the symmetric vanishing (0.7 ≤ α, symmetric
+/// basin still open) the asymmetric basins are larger: the pooled z of the
+/// differences, CONFIRMED at ≥ 3, CONTRADICTED below −3 (None when no load
+/// qualifies).
+fn pooled_verdict(asym: &[LoadPoint], sym: &[LoadPoint]) -> Option<Verdict> {
+    let (mut diff, mut var, mut loads) = (0.0, 0.0, Vec::new());
+    for s in sym
+        .iter()
+        .filter(|p| p.alpha >= 0.7 - 1e-9 && p.basin > 0.0)
+    {
+        let a = asym.iter().find(|p| p.alpha == s.alpha).expect("same grid");
+        diff += a.basin - s.basin;
+        var += a.basin_err * a.basin_err + s.basin_err * s.basin_err;
+        loads.push(s.alpha);
+    }
+    if loads.is_empty() {
+        return None;
+    }
+    let z = diff / var.sqrt().max(1e-12);
+    Some(
+        Verdict::new(
+            "asymmetric PL basins exceed symmetric ones near the symmetric vanishing",
+            SOURCE,
+            z,
+            Interval::at_least(3.0),
+            Interval::at_least(-3.0),
+        )
+        .uncertainty(var.sqrt())
+        .measurement(format!(
+            "pooled z(asymmetric − symmetric basin) over α ∈ {loads:?} = {z:.2}"
+        ))
+        .criterion("(M29) CONFIRMED if z ≥ 3, CONTRADICTED if z < −3"),
+    )
 }
 
 /// (M30) Asymmetry grows with the load.
@@ -256,7 +325,7 @@ fn build_figure(n: usize, asym: &[LoadPoint], sym: &[LoadPoint]) -> Figure {
 
 /// Runs the claim: the load sweeps, checks (M28)–(M30), and
 /// `basins_load.{svg,png,json}`.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+pub fn run(size: Size, out: &Path) -> Result<Results> {
     let n = size.pick(100, 1000);
     let alphas: Vec<f64> = match size {
         Size::Quick => vec![0.1, 0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.5],
@@ -269,6 +338,8 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
     let mut checks = vec![decay_check(&asym)];
     checks.extend(vanishing_checks(&asym, &sym));
     checks.push(asymmetry_check(&asym));
+    let mut verdicts = vec![vanishing_verdict(n, &sym)];
+    verdicts.extend(pooled_verdict(&asym, &sym));
 
     #[derive(Serialize)]
     struct Meta<'a> {
@@ -294,6 +365,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             symmetric: &sym,
         },
         &checks,
+        &verdicts,
     )?;
-    Ok(checks)
+    Ok(Results { checks, verdicts })
 }

@@ -14,9 +14,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::Size;
+use super::{Results, Size};
 use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::verdict::{Interval, Verdict};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
 use crate::learning::{Coupling, GdConfig, Precision};
 use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
@@ -194,10 +195,17 @@ fn storage_checks(results: &[RuleResult]) -> Vec<Check> {
         .collect()
 }
 
-/// Dominance of the PL curve and basin over every other rule (M25).
-fn dominance_checks(results: &[RuleResult], grid_points: usize) -> Vec<Check> {
+/// The paper's source for the retrieval claims.
+const SOURCE: &str = "the paper (arXiv 2507.05147), basins figure, left (α = 0.4)";
+
+/// Dominance of the PL curve and basin over every other rule (M25), as
+/// verdicts: the curve is contradicted when some m_IN has z < −3.5 (the
+/// (M25) level over the grid) and otherwise confirmed (a "nowhere below"
+/// claim can only be refuted); the basin is confirmed at z ≥ 3, contradicted
+/// at z < −3 (the (M25) level) and inconclusive between.
+fn dominance_verdicts(results: &[RuleResult], grid_points: usize) -> Vec<Verdict> {
     let pl = &results[0];
-    let mut checks = Vec::new();
+    let mut verdicts = Vec::new();
     for r in &results[1..] {
         let worst = pl
             .curve
@@ -205,33 +213,47 @@ fn dominance_checks(results: &[RuleResult], grid_points: usize) -> Vec<Check> {
             .zip(&r.curve)
             .map(|(a, b)| z(a.m_final, a.m_final_err, b.m_final, b.m_final_err))
             .fold(f64::INFINITY, f64::min);
-        checks.push(
-            Check::at_least(
-                format!("min over m_IN of z(m_F^PL − m_F), vs {}", r.label),
+        verdicts.push(
+            Verdict::new(
+                format!(
+                    "PL's final overlap m_F(m_IN) is nowhere below {}'s",
+                    r.label
+                ),
+                SOURCE,
                 worst,
-                -3.5,
+                Interval::at_least(-3.5),
+                Interval::at_least(-3.5),
             )
-            .note(format!(
-                "(M25) PL curve not below, 3.5σ over {grid_points} points"
+            .measurement(format!(
+                "min over {grid_points} m_IN of z(m_F^PL − m_F) = {worst:.2}"
+            ))
+            .criterion(format!(
+                "(M25) CONTRADICTED if some z < −3.5 (≈1% false alarm over {grid_points} points)"
             )),
         );
-        checks.push(
-            Check::at_least(
-                format!(
-                    "z(basin PL − basin {}) [{:.4} ± {:.4} vs {:.4} ± {:.4}]",
-                    r.label, pl.basin, pl.basin_err, r.basin, r.basin_err
-                ),
-                z(pl.basin, pl.basin_err, r.basin, r.basin_err),
-                -3.0,
+        let zb = z(pl.basin, pl.basin_err, r.basin, r.basin_err);
+        verdicts.push(
+            Verdict::new(
+                format!("PL's basin exceeds {}'s", r.label),
+                SOURCE,
+                zb,
+                Interval::at_least(3.0),
+                Interval::at_least(-3.0),
             )
-            .note("(M25) PL basin not smaller, 3σ"),
+            .uncertainty(pl.basin_err.hypot(r.basin_err))
+            .measurement(format!(
+                "z = {zb:.2}: basin {:.4} ± {:.4} (PL) vs {:.4} ± {:.4}",
+                pl.basin, pl.basin_err, r.basin, r.basin_err
+            ))
+            .criterion("(M25) CONFIRMED if z ≥ 3, CONTRADICTED if z < −3"),
         );
     }
-    checks
+    verdicts
 }
 
-/// Perceptron ordering κ = 0 < 0.1 < 0.7 < κ_max of the basins (M26).
-fn ordering_checks(results: &[RuleResult]) -> Vec<Check> {
+/// Perceptron ordering κ = 0 < 0.1 < 0.7 < κ_max of the basins (M26), as
+/// verdicts: each step confirmed at z ≥ 3, contradicted at z < −3.
+fn ordering_verdicts(results: &[RuleResult]) -> Vec<Verdict> {
     let chain = [
         "perceptron κ = 0",
         "perceptron κ = 0.1",
@@ -242,25 +264,44 @@ fn ordering_checks(results: &[RuleResult]) -> Vec<Check> {
         .windows(2)
         .map(|w| {
             let (a, b) = (by(results, w[0]), by(results, w[1]));
-            Check::at_least(
-                format!(
-                    "z(basin {} − basin {}) [{:.4} vs {:.4}]",
-                    w[1], w[0], b.basin, a.basin
-                ),
-                z(b.basin, b.basin_err, a.basin, a.basin_err),
-                3.0,
+            let zb = z(b.basin, b.basin_err, a.basin, a.basin_err);
+            Verdict::new(
+                format!("larger margin, larger basin: {} above {}", w[1], w[0]),
+                "Gardner's picture; the paper (arXiv 2507.05147), basins figure, left",
+                zb,
+                Interval::at_least(3.0),
+                Interval::at_least(-3.0),
             )
-            .note("(M26) larger margin, larger basin; 3σ")
+            .uncertainty(a.basin_err.hypot(b.basin_err))
+            .measurement(format!(
+                "z = {zb:.2}: basin {:.4} vs {:.4}",
+                b.basin, a.basin
+            ))
+            .criterion("(M26) CONFIRMED if z ≥ 3, CONTRADICTED if z < −3")
         })
         .collect()
 }
 
-/// Hebb above α_c ≈ 0.138 (M23): no retrieval even from the pattern.
-fn hebb_check(results: &[RuleResult]) -> Check {
+/// Hebb above α_c ≈ 0.138 (M23): no retrieval even from the pattern. The
+/// bound m_F ≤ 0.6 lies halfway between the spin-glass overlap ≈ 0.3–0.4
+/// and the retrieval overlap 0.97 (M27): below it confirms, above it
+/// contradicts.
+fn hebb_verdict(results: &[RuleResult]) -> Verdict {
     let hebb = by(results, "Hebb");
     let at1 = hebb.curve.last().expect("m_IN = 1 is on the grid");
-    Check::at_most("Hebb m_F from m_IN = 1 at α = 0.4", at1.m_final, 0.6)
-        .note("(M23) AGS: no retrieval state above α_c = 0.138; spin-glass overlap ≈ 0.3")
+    Verdict::new(
+        "Hebb's rule has no retrieval state at α = 0.4 > α_c = 0.138",
+        "Amit, Gutfreund, Sompolinsky 1987",
+        at1.m_final,
+        Interval::at_most(0.6),
+        Interval::at_most(0.6),
+    )
+    .uncertainty(at1.m_final_err)
+    .measurement(format!(
+        "m_F from m_IN = 1: {:.4} ± {:.4}",
+        at1.m_final, at1.m_final_err
+    ))
+    .criterion("(M23), (M27) CONFIRMED if m_F ≤ 0.6 (halfway to the retrieval overlap 0.97)")
 }
 
 /// The two panels: final overlap m_F(m_IN) (M18) and the fraction retrieved
@@ -313,7 +354,7 @@ fn build_figure(results: &[RuleResult], n: usize) -> Figure {
 
 /// Runs the claim: trains and measures every rule on the same patterns,
 /// checks (M2), (M23), (M25), (M26), and writes `basins_retrieval.{svg,png,json}`.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+pub fn run(size: Size, out: &Path) -> Result<Results> {
     let n = size.pick(200, 1000);
     let points = size.pick(20, 50);
     let m_grid: Vec<f64> = (0..=points).map(|k| k as f64 / points as f64).collect();
@@ -331,10 +372,10 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
     };
     let results = train_and_measure(&xi, &m_grid, &opts, epochs)?;
 
-    let mut checks = storage_checks(&results);
-    checks.extend(dominance_checks(&results, m_grid.len()));
-    checks.extend(ordering_checks(&results));
-    checks.push(hebb_check(&results));
+    let checks = storage_checks(&results);
+    let mut verdicts = dominance_verdicts(&results, m_grid.len());
+    verdicts.extend(ordering_verdicts(&results));
+    verdicts.push(hebb_verdict(&results));
 
     #[derive(Serialize)]
     struct Meta<'a> {
@@ -360,6 +401,7 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             rules: &results,
         },
         &checks,
+        &verdicts,
     )?;
-    Ok(checks)
+    Ok(Results { checks, verdicts })
 }

@@ -14,8 +14,9 @@ use rand::RngExt;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{stats, Size};
+use super::{stats, Results, Size};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::verdict::Verdict as ClaimVerdict;
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::Precision;
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
@@ -441,26 +442,44 @@ fn asymmetric_crossings(sweep: &AsymSweep, checks: &mut Vec<Check>) -> Vec<Cross
 }
 
 /// (V3) The crossing extrapolated to N → ∞ (`extrapolated`, from
-/// [`extrapolate`]) against the capacity `alpha_c` of the `kind` couplings.
-fn extrapolation_check(
+/// [`extrapolate`]) against the capacity `alpha_c` claimed for the `kind`
+/// couplings by `source`: a verdict on the claim, with σ the fit's standard
+/// error (CONTRADICTED beyond 4σ, as the check it replaces). Without two
+/// finite-N crossings there is nothing to extrapolate: a FAIL check, since
+/// the sweep is meant to bracket every crossing.
+fn extrapolation_result(
     kind: &str,
     extrapolated: Option<(f64, f64)>,
-    alpha_c: f64,
+    (alpha_c, source): (f64, &str),
     seconds: f64,
-) -> Check {
+) -> std::result::Result<ClaimVerdict, Check> {
     match extrapolated {
-        Some((a, e)) => Check::within(
-            format!("{kind} α_c (crossing extrapolated to N → ∞)"),
-            a,
+        Some((a, e)) => Ok(ClaimVerdict::value(
+            format!("{kind} couplings: storage capacity α_c = {alpha_c}"),
+            source,
             alpha_c,
-            4.0 * e,
+            a,
+            e,
+            0.0,
         )
-        .note("(V3) 4σ of the weighted 1/N extrapolation")
-        .runtime(seconds),
-        None => Check::at_least(format!("{kind} α_c extrapolation possible"), 0.0, 1.0)
-            .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
+        .measurement(format!(
+            "{} ± {} (crossing α_1/2(N) extrapolated to N → ∞)",
+            crate::figures::report::num(a),
+            crate::figures::report::num(e)
+        ))
+        .because("(V3) σ of the weighted 1/N extrapolation")
+        .runtime(seconds)),
+        None => Err(
+            Check::at_least(format!("{kind} α_c extrapolation possible"), 0.0, 1.0)
+                .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
+        ),
     }
 }
+
+/// The sources of the two capacities.
+const ASYM_SOURCE: &str = "Gardner 1988, Cover 1965; the paper (arXiv 2507.05147), α_c = 2";
+const SYM_SOURCE: &str =
+    "the paper (arXiv 2507.05147): parameter count N(N−1)/2 for N·P constraints";
 
 /// The symmetric sweep: sizes and one point per (N, P).
 struct SymSweep {
@@ -583,23 +602,25 @@ fn training_sweep(size: Size) -> Result<(TrainingSweep, Check)> {
 /// Runs the claim at `size`, writing `capacity.{svg,png,json}` into `out`:
 /// the asymmetric and symmetric sweeps against Cover and α_c, the replica
 /// κ*(α), and training against the QP verdict.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+pub fn run(size: Size, out: &Path) -> Result<Results> {
     let mut checks = Vec::new();
+    let mut verdicts = Vec::new();
     let asym = asymmetric_sweep(size)?;
     checks.push(cover_check(&asym));
     let asym_cross = asymmetric_crossings(&asym, &mut checks);
     let asym_ext = extrapolate(&asym_cross);
-    checks.push(extrapolation_check(
-        "asymmetric",
-        asym_ext,
-        2.0,
-        asym.seconds,
-    ));
+    match extrapolation_result("asymmetric", asym_ext, (2.0, ASYM_SOURCE), asym.seconds) {
+        Ok(v) => verdicts.push(v),
+        Err(c) => checks.push(c),
+    }
 
     let sym = symmetric_sweep(size)?;
     let sym_cross = symmetric_crossings(&sym, &mut checks);
     let sym_ext = extrapolate(&sym_cross);
-    checks.push(extrapolation_check("symmetric", sym_ext, 1.0, sym.seconds));
+    match extrapolation_result("symmetric", sym_ext, (1.0, SYM_SOURCE), sym.seconds) {
+        Ok(v) => verdicts.push(v),
+        Err(c) => checks.push(c),
+    }
 
     let (kappa, kappa_check) = kappa_theory()?;
     checks.push(kappa_check);
@@ -629,8 +650,8 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         asym_extrapolated: asym_ext,
         sym_extrapolated: sym_ext,
     };
-    save_figure(out, "capacity", &figure, &meta, &checks)?;
-    Ok(checks)
+    save_figure(out, "capacity", &figure, &meta, &checks, &verdicts)?;
+    Ok(Results { checks, verdicts })
 }
 
 /// Bias of locating the ½ crossing by linear interpolation on a grid of

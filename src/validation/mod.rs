@@ -1,8 +1,10 @@
 //! The validation framework: claims of the replica theory checked against
-//! finite-N simulations, each producing figures, data and asserted checks.
+//! finite-N simulations, each producing figures, data, asserted checks of
+//! the suite's own numerics and verdicts on claims of the paper or the
+//! literature.
 //!
 //! A claim is one file in this directory exposing
-//! `pub fn run(size: Size, out: &Path) -> Result<Vec<Check>>`, plus one line
+//! `pub fn run(size: Size, out: &Path) -> Result<Results>`, plus one line
 //! in [`REGISTRY`]. The same registry drives the thin binaries in
 //! `validation/` (`cargo run --release --bin NAME -- [--quick] [--out DIR]`,
 //! their command line in `validation/common.rs`),
@@ -16,6 +18,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::figures::report::{Check, Stopwatch};
+use crate::figures::verdict::Verdict;
 use crate::Result;
 
 pub mod basins_load;
@@ -53,7 +56,18 @@ pub struct Claim {
     /// What the claim asserts.
     pub summary: &'static str,
     /// Runs the claim at a size, writing figures into a directory.
-    pub run: fn(Size, &Path) -> Result<Vec<Check>>,
+    pub run: fn(Size, &Path) -> Result<Results>,
+}
+
+/// What a claim returns: checks of the suite's own numerics (a FAIL means
+/// something broke) and verdicts on claims of the paper or the literature
+/// (a contradiction is a finding).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Results {
+    /// Asserted comparisons within derived tolerances.
+    pub checks: Vec<Check>,
+    /// Decisions on published claims.
+    pub verdicts: Vec<Verdict>,
 }
 
 /// Every claim of the suite, in report order. Adding a claim: one file in
@@ -97,29 +111,38 @@ pub fn find(name: &str) -> Option<&'static Claim> {
     REGISTRY.iter().find(|c| c.name == name)
 }
 
-/// Runs one claim: every check is labelled with the claim's name and, when
-/// the claim did not time it, with the claim's total runtime. A claim that
-/// fails with an error yields one FAIL check carrying the error message, so
-/// a crash is reported like any other failure.
-pub fn run_claim(claim: &Claim, size: Size, out: &Path) -> Vec<Check> {
+/// Runs one claim: every check and verdict is labelled with the claim's
+/// name and, when the claim did not time it, with the claim's total
+/// runtime. A claim that fails with an error yields one FAIL check carrying
+/// the error message, so a crash is reported like any other failure.
+pub fn run_claim(claim: &Claim, size: Size, out: &Path) -> Results {
     let clock = Stopwatch::start();
-    let mut checks = match (claim.run)(size, out) {
-        Ok(c) => c,
-        Err(e) => vec![Check::at_least("ran to completion", 0.0, 1.0).note(format!("error: {e}"))],
+    let mut results = match (claim.run)(size, out) {
+        Ok(r) => r,
+        Err(e) => Results {
+            checks: vec![Check::at_least("ran to completion", 0.0, 1.0).note(format!("error: {e}"))],
+            verdicts: Vec::new(),
+        },
     };
     let total = clock.seconds();
-    if checks.is_empty() {
-        checks.push(
+    if results.checks.is_empty() {
+        results.checks.push(
             Check::at_least("produced checks", 0.0, 1.0).note("the claim returned no checks"),
         );
     }
-    for c in &mut checks {
+    for c in &mut results.checks {
         c.claim = claim.name.to_string();
         if c.runtime == 0.0 {
             c.runtime = total;
         }
     }
-    checks
+    for v in &mut results.verdicts {
+        v.claim = claim.name.to_string();
+        if v.runtime == 0.0 {
+            v.runtime = total;
+        }
+    }
+    results
 }
 
 /// Small statistics shared by the claims.

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::stabilities_fixed_norm::{simulate, SizeStats};
-use super::Size;
+use super::{Results, Size};
 use crate::figures::report::{save_figure, Check, Stopwatch};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::replica::saddle_point::solve_pl;
@@ -239,7 +239,7 @@ fn simulate_point(plan: &Plan, lambda: f64, checks: &mut Vec<Check>) -> Result<O
 /// Runs the claim at `size`, writing `rs_stability.{svg,png,json}`: the
 /// theory's replicon line (V7), then simulations at α = 3 on both sides of
 /// λ_AT (V5), (V8).
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+pub fn run(size: Size, out: &Path) -> Result<Results> {
     let clock = Stopwatch::start();
     let mut checks = vec![stable_below_2_check(&clock)?];
     let (line, line_checks) = replicon_line_checks(&clock)?;
@@ -289,8 +289,12 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
             simulations: &sims,
         },
         &checks,
+        &[],
     )?;
-    Ok(checks)
+    Ok(Results {
+        checks,
+        verdicts: Vec::new(),
+    })
 }
 
 /// A curve's points.

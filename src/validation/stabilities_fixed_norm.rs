@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{stats, Size};
+use super::{stats, Results, Size};
 use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::report::{save_figure, Check, Stopwatch};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
@@ -393,7 +393,7 @@ fn simulation_panel(
 
 /// Runs the claim at `size`, writing `stabilities_fixed_norm.{svg,png,json}`:
 /// per load, the theory panel and one simulation panel per norm.
-pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
+pub fn run(size: Size, out: &Path) -> Result<Results> {
     let plan = Plan::of(size);
     let mut checks = Vec::new();
     let mut cells = Vec::new();
@@ -447,7 +447,10 @@ pub fn run(size: Size, out: &Path) -> Result<Vec<Check>> {
         panels,
     );
     save(out, size, plan, &fig, &cells, &checks)?;
-    Ok(checks)
+    Ok(Results {
+        checks,
+        verdicts: Vec::new(),
+    })
 }
 
 /// Writes the figure with its metadata and checks.
@@ -483,5 +486,6 @@ fn save(
             cells,
         },
         checks,
+        &[],
     )
 }
