@@ -199,6 +199,14 @@ mod tests {
     }
 
     #[test]
+    fn patterns_are_reproducible_and_binary() {
+        let a = random_patterns(5, 3, 7);
+        assert_eq!(a, random_patterns(5, 3, 7));
+        assert_ne!(a, random_patterns(5, 3, 8));
+        assert!(a.iter().flatten().all(|&s| s == 1.0 || s == -1.0));
+    }
+
+    #[test]
     fn bad_input() {
         assert!(storability(Symmetry::Symmetric, 1, 1, 1, 0, &|| {}).is_err());
         assert!(storability(Symmetry::Symmetric, 5, 0, 1, 0, &|| {}).is_err());

@@ -10,7 +10,6 @@
 
 use std::path::Path;
 
-use rand::RngExt;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -20,6 +19,7 @@ use crate::figures::verdict::Verdict as ClaimVerdict;
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::Precision;
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
+use crate::memory::storability::random_patterns;
 use crate::numerics::rng;
 use crate::replica::capacity::max_margin;
 use crate::replica::counting::cover_probability;
@@ -36,32 +36,6 @@ const PRECISION: Precision = Precision::F64;
 
 /// Base seed of every random pattern set of this claim (recorded in the JSON).
 pub const SEED: u64 = 0x00C0_FFEE_0002;
-
-/// Deterministic seed of one pattern set from the base seed and its labels
-/// (SplitMix64 finaliser over the combined key).
-fn derive_seed(base: u64, parts: &[u64]) -> u64 {
-    let mut z = base;
-    for &p in parts {
-        z = z.wrapping_add(p.wrapping_add(0x9E37_79B9_7F4A_7C15));
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-    }
-    z
-}
-
-/// P random ±1 patterns of N neurons, drawn in turn from the pattern
-/// stream of `seed`.
-fn random_patterns(n: usize, p: usize, seed: u64) -> Vec<Vec<f64>> {
-    let mut rng = rng::stream(seed, rng::PATTERNS);
-    (0..p)
-        .map(|_| {
-            (0..n)
-                .map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 })
-                .collect()
-        })
-        .collect()
-}
 
 /// Results at one (N, α) for asymmetric couplings.
 #[derive(Debug, Clone, Serialize)]
@@ -123,7 +97,7 @@ fn asym_point(
             let pats = random_patterns(
                 n,
                 p,
-                derive_seed(SEED, &[1, n as u64, k_alpha as u64, net as u64]),
+                rng::derive(SEED, &[1, n as u64, k_alpha as u64, net as u64]),
             );
             let mut stored = 0;
             let mut all = true;
@@ -181,7 +155,7 @@ fn sym_point(n: usize, p: usize, networks: usize, k_alpha: usize) -> Result<SymP
             let pats = random_patterns(
                 n,
                 p,
-                derive_seed(SEED, &[2, n as u64, k_alpha as u64, net as u64]),
+                rng::derive(SEED, &[2, n as u64, k_alpha as u64, net as u64]),
             );
             Ok(symmetric_verdict(&pats)?.is_feasible())
         })
@@ -296,7 +270,7 @@ fn training_agreement(
         let pats = random_patterns(
             n,
             p,
-            derive_seed(SEED, &[3, n as u64, k as u64, net as u64]),
+            rng::derive(SEED, &[3, n as u64, k as u64, net as u64]),
         );
         let xi = nalgebra::DMatrix::from_fn(n, p, |i, mu| pats[mu][i]);
         let problem = Problem::network(&Patterns::from_matrix(xi)?, Coupling::Asymmetric)?;
@@ -934,15 +908,5 @@ mod tests {
         assert!((a - 2.0).abs() < 1e-12, "{a}");
         assert!(e > 0.0 && e < 0.1);
         assert!(extrapolate(&c[..1]).is_none());
-    }
-
-    #[test]
-    fn patterns_are_reproducible_and_seeds_distinct() {
-        assert_eq!(random_patterns(5, 3, 7), random_patterns(5, 3, 7));
-        assert_ne!(derive_seed(1, &[1, 2]), derive_seed(1, &[2, 1]));
-        assert!(random_patterns(5, 3, 7)
-            .iter()
-            .flatten()
-            .all(|&s| s == 1.0 || s == -1.0));
     }
 }
