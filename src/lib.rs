@@ -51,13 +51,16 @@
 //! # Ok::<(), plam::Error>(())
 //! ```
 //!
-//! Run a validation claim at CI size; its figure, JSON data and checks are
-//! written to the output folder:
+//! Run a validation claim at CI size; its figure, JSON data, checks and
+//! verdicts are written to the output folder:
 //!
 //! ```no_run
 //! let claim = plam::find_claim("capacity").expect("a registered claim");
-//! let checks = plam::run_claim(claim, plam::Size::Quick, std::path::Path::new("out"));
-//! assert!(checks.iter().all(|c| c.passed));
+//! let results = plam::run_claim(claim, plam::Size::Quick, std::path::Path::new("out"));
+//! assert!(results.checks.iter().all(|c| c.passed));
+//! for v in &results.verdicts {
+//!     println!("{}: {:?}", v.statement, v.outcome);
+//! }
 //! ```
 
 #![warn(missing_docs)]
