@@ -9,9 +9,12 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use anyhow::bail;
-use indicatif::{ProgressBar, ProgressStyle};
+
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use plam::figures::{report, verdict};
 use plam::validation::{self, resume, Claim, Results, Size, REGISTRY};
 
@@ -109,16 +112,28 @@ fn duration(seconds: f64) -> String {
     }
 }
 
-/// A bar over the claims weighted by their expected seconds, on a terminal
-/// and never in `--json` mode.
-fn progress_bar(total_seconds: f64, json: bool) -> Option<ProgressBar> {
+/// The ETA shown on the bar: `left` seconds expected from `since` on (set
+/// when a claim starts), counting down as the bar redraws.
+type Eta = Arc<Mutex<(f64, Instant)>>;
+
+/// A bar over the claims weighted by their expected seconds with a
+/// counting-down ETA, on a terminal and never in `--json` mode.
+fn progress_bar(total_seconds: f64, json: bool, eta: &Eta) -> Option<ProgressBar> {
     if json || !std::io::stderr().is_terminal() {
         return None;
     }
     let b = ProgressBar::new(total_seconds.ceil().max(1.0) as u64);
+    let eta = Arc::clone(eta);
+    let countdown = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let (left, since) = *eta.lock().expect("the ETA is only read and written");
+        let _ = w.write_str(&duration((left - since.elapsed().as_secs_f64()).max(0.0)));
+    };
     b.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {percent:>3}% {msg}")
-            .expect("static template"),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {percent:>3}% ETA {left} {msg}",
+        )
+        .expect("static template")
+        .with_key("left", countdown),
     );
     b.enable_steady_tick(std::time::Duration::from_millis(200));
     Some(b)
@@ -129,7 +144,8 @@ fn progress_bar(total_seconds: f64, json: bool) -> Option<ProgressBar> {
 /// by how the claims run so far compared with their expectation.
 fn run_all(planned: Vec<Planned>, args: &ReproduceArgs, size: Size) -> Results {
     let mut left: f64 = planned.iter().map(|p| p.expected).sum();
-    let bar = progress_bar(left, args.json);
+    let eta: Eta = Arc::new(Mutex::new((left, Instant::now())));
+    let bar = progress_bar(left, args.json, &eta);
     let (mut spent, mut foreseen) = (0.0, 0.0);
     let mut all = Results::default();
     for p in planned {
@@ -141,12 +157,13 @@ fn run_all(planned: Vec<Planned>, args: &ReproduceArgs, size: Size) -> Results {
                 } else {
                     1.0
                 };
+                *eta.lock().expect("the ETA is only read and written") =
+                    (left * pace, Instant::now());
                 if let Some(b) = &bar {
                     b.set_message(format!(
-                        "{} (~{}), ETA {}",
+                        "{} (~{})",
                         p.claim.name,
-                        duration(p.expected * pace),
-                        duration(left * pace)
+                        duration(p.expected * pace)
                     ));
                 }
                 let clock = report::Stopwatch::start();
