@@ -2,6 +2,8 @@
 //! whose figure (`NAME.svg`, `NAME.png`) and data (`NAME.json`) are in the
 //! output directory, written by this crate version at the requested size,
 //! need not run again; its checks and verdicts come from `NAME.json`.
+//! `NAME.json` is written by the claim before [`super::run_claim`] times it,
+//! so a check the claim did not time itself reads back with runtime 0.
 
 use std::path::Path;
 
