@@ -1,15 +1,22 @@
-//! `plam reproduce [--quick] [--out DIR] [--only NAME]…`: runs every
-//! validation claim, writes all figures and `DIR/REPORT.md`, prints the table
-//! of checks and then the verdicts on published claims, and fails (non-zero
-//! exit) if and only if a check fails: a contradicted claim is a finding.
+//! `plam reproduce [--quick] [--out DIR] [--only NAME]… [--resume]`: says
+//! how long each claim is expected to take, runs every validation claim (with
+//! a progress bar and an ETA on a terminal), writes all figures and
+//! `DIR/REPORT.md`, prints the table of checks and then the verdicts on
+//! published claims, and fails (non-zero exit) if and only if a check fails:
+//! a contradicted claim is a finding. With `--resume`, claims already
+//! finished in `DIR` at the same size and crate version are read back instead
+//! of run again.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use anyhow::bail;
-use indicatif::{ProgressBar, ProgressStyle};
+
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use plam::figures::{report, verdict};
-use plam::validation::{self, Size, REGISTRY};
+use plam::validation::{self, resume, Claim, Results, Size, REGISTRY};
 
 /// Arguments of `plam reproduce`.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,11 +33,23 @@ pub struct ReproduceArgs {
     /// Print the checks and verdicts as one JSON object on stdout instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Do not rerun claims whose NAME.json, .svg and .png are already in --out
+    /// from a run of the same size and plam version: read their checks and
+    /// verdicts back from NAME.json.
+    #[arg(long)]
+    pub resume: bool,
 }
 
-/// Runs `plam reproduce`.
-pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
-    for name in &args.only {
+/// One claim to report: read back from an earlier run, or to be run.
+struct Planned {
+    claim: &'static Claim,
+    resumed: Option<Results>,
+    expected: f64,
+}
+
+/// The claims selected by `--only` (all by default), in registry order.
+fn select(only: &[String]) -> anyhow::Result<Vec<&'static Claim>> {
+    for name in only {
         if validation::find(name).is_none() {
             let known: Vec<&str> = REGISTRY.iter().map(|c| c.name).collect();
             bail!(
@@ -39,44 +58,171 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let claims: Vec<_> = REGISTRY
+    Ok(REGISTRY
         .iter()
-        .filter(|c| args.only.is_empty() || args.only.iter().any(|n| n == c.name))
+        .filter(|c| only.is_empty() || only.iter().any(|n| n == c.name))
+        .collect())
+}
+
+/// Each claim with its earlier results (under `--resume`) and its expected
+/// duration, printed on stderr with the total before anything runs.
+fn plan(claims: &[&'static Claim], args: &ReproduceArgs, size: Size) -> Vec<Planned> {
+    let planned: Vec<Planned> = claims
+        .iter()
+        .map(|&claim| {
+            let resumed = args
+                .resume
+                .then(|| resume::read_back(claim, size, &args.out))
+                .flatten();
+            let expected = if resumed.is_some() {
+                0.0
+            } else {
+                claim.expected_seconds(size)
+            };
+            Planned {
+                claim,
+                resumed,
+                expected,
+            }
+        })
         .collect();
-    let size = if args.quick { Size::Quick } else { Size::Full };
-    let bar = if !args.json && std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(claims.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
-            )
-            .expect("static template"),
-        );
-        b.enable_steady_tick(std::time::Duration::from_millis(200));
-        Some(b)
-    } else {
-        None
+    eprintln!("expected durations (measured on the reference 2-core machine):");
+    for p in &planned {
+        let when = match p.resumed {
+            Some(_) => format!(
+                "resumed from {}",
+                args.out.join(format!("{}.json", p.claim.name)).display()
+            ),
+            None => duration(p.expected),
+        };
+        eprintln!("  {:<30} {when}", p.claim.name);
+    }
+    let total: f64 = planned.iter().map(|p| p.expected).sum();
+    eprintln!("  {:<30} {}", "total", duration(total));
+    planned
+}
+
+/// A duration in words: "45 s", "12 min", "3 h 30 min".
+fn duration(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    match s {
+        0..=89 => format!("{s} s"),
+        90..=5399 => format!("{} min", (s + 30) / 60),
+        _ => format!("{} h {:02} min", s / 3600, (s % 3600 + 30) / 60),
+    }
+}
+
+/// The ETA shown on the bar: `left` seconds expected from `since` on (set
+/// when a claim starts), counting down as the bar redraws.
+type Eta = Arc<Mutex<(f64, Instant)>>;
+
+/// A bar over the claims weighted by their expected seconds with a
+/// counting-down ETA, on a terminal and never in `--json` mode.
+fn progress_bar(total_seconds: f64, json: bool, eta: &Eta) -> Option<ProgressBar> {
+    if json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let b = ProgressBar::new(total_seconds.ceil().max(1.0) as u64);
+    let eta = Arc::clone(eta);
+    let countdown = move |_: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let (left, since) = *eta.lock().expect("the ETA is only read and written");
+        let _ = w.write_str(&duration((left - since.elapsed().as_secs_f64()).max(0.0)));
     };
-    let clock = report::Stopwatch::start();
-    let mut checks = Vec::new();
-    let mut verdicts = Vec::new();
-    for claim in &claims {
-        if let Some(b) = &bar {
-            b.set_message(format!("{} — {}", claim.name, claim.summary));
-        }
-        let results = validation::run_claim(claim, size, &args.out);
-        checks.extend(results.checks);
-        verdicts.extend(results.verdicts);
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
+    b.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {percent:>3}% ETA {left} {msg}",
+        )
+        .expect("static template")
+        .with_key("left", countdown),
+    );
+    b.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(b)
+}
+
+/// Runs (or reads back) every planned claim, in order, with the bar's
+/// message naming the claim and the ETA: the expected seconds left, scaled
+/// by how the claims run so far compared with their expectation.
+fn run_all(planned: Vec<Planned>, args: &ReproduceArgs, size: Size) -> Results {
+    let mut left: f64 = planned.iter().map(|p| p.expected).sum();
+    let eta: Eta = Arc::new(Mutex::new((left, Instant::now())));
+    let bar = progress_bar(left, args.json, &eta);
+    let (mut spent, mut foreseen) = (0.0, 0.0);
+    let mut all = Results::default();
+    for p in planned {
+        let results = match p.resumed {
+            Some(r) => r,
+            None => {
+                let pace = if foreseen > 0.0 {
+                    spent / foreseen
+                } else {
+                    1.0
+                };
+                *eta.lock().expect("the ETA is only read and written") =
+                    (left * pace, Instant::now());
+                if let Some(b) = &bar {
+                    b.set_message(format!(
+                        "{} (~{})",
+                        p.claim.name,
+                        duration(p.expected * pace)
+                    ));
+                }
+                let clock = report::Stopwatch::start();
+                let r = validation::run_claim(p.claim, size, &args.out);
+                let took = clock.seconds();
+                let line = format!(
+                    "{}: {:.1} s (expected {})",
+                    p.claim.name,
+                    took,
+                    duration(p.expected)
+                );
+                match &bar {
+                    Some(b) => b.println(line),
+                    None => eprintln!("{line}"),
+                }
+                (spent, foreseen) = (spent + took, foreseen + p.expected);
+                left -= p.expected;
+                if let Some(b) = &bar {
+                    b.inc(p.expected.round() as u64);
+                }
+                r
+            }
+        };
+        all.checks.extend(results.checks);
+        all.verdicts.extend(results.verdicts);
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    all
+}
+
+/// Runs `plam reproduce`.
+pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
+    let claims = select(&args.only)?;
+    let size = if args.quick { Size::Quick } else { Size::Full };
+    let planned = plan(&claims, &args, size);
+    let resumed: Vec<&str> = planned
+        .iter()
+        .filter(|p| p.resumed.is_some())
+        .map(|p| p.claim.name)
+        .collect();
+    if !resumed.is_empty() {
+        eprintln!("resumed (not rerun): {}", resumed.join(", "));
+    }
+    let clock = report::Stopwatch::start();
+    let Results { checks, verdicts } = run_all(planned, &args, size);
+    let resumed_text = if resumed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Resumed with --resume from an earlier run in this directory (not rerun; their \
+             checks and verdicts read back from NAME.json): {}.",
+            resumed.join(", ")
+        )
+    };
     let header = format!(
-        "`plam reproduce{}` (plam {}), {} claim(s), total {:.1} s. Figures and their data \
-         (JSON, with seeds) are next to this file. Tolerances are justified in \
+        "`plam reproduce{}` (plam {}), {} claim(s), total {:.1} s.{resumed_text} Figures and \
+         their data (JSON, with seeds) are next to this file. Tolerances are justified in \
          theory/validation.md, cited as (V1), (V2)…",
         if args.quick { " --quick" } else { "" },
         env!("CARGO_PKG_VERSION"),
@@ -90,6 +236,7 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
             "size": size,
             "report": path,
             "failed": failed,
+            "resumed": resumed,
             "checks": checks,
             "verdicts": verdicts,
         }))?;

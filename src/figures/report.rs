@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::data::output;
 use crate::figures::verdict::Verdict;
@@ -14,7 +14,7 @@ use crate::figures::Figure;
 use crate::Result;
 
 /// How a check compares its measurement with the tolerance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rule {
     /// Passes when |measured − expected| ≤ tolerance.
     Within,
@@ -25,23 +25,29 @@ pub enum Rule {
 }
 
 /// One asserted comparison, e.g. "KS distance of P(Δ) at α = 0.4, λ = 0.8".
-#[derive(Debug, Clone, Serialize)]
+/// Read back from a figure's JSON by `plam reproduce --resume`: numbers
+/// written as null (NaN, infinities) read back as NaN.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Check {
     /// Which claim produced it (filled in by the runner).
     pub claim: String,
     /// What is compared.
     pub name: String,
     /// The measured value.
+    #[serde(deserialize_with = "nan_if_null")]
     pub measured: f64,
     /// The theory's value (for [`Rule::Within`]; NaN otherwise).
+    #[serde(deserialize_with = "nan_if_null")]
     pub expected: f64,
     /// The tolerance (see [`Rule`]).
+    #[serde(deserialize_with = "nan_if_null")]
     pub tolerance: f64,
     /// How measured, expected and tolerance are compared.
     pub rule: Rule,
     /// Whether the check passed. A non-finite measurement never passes.
     pub passed: bool,
     /// Wall-clock seconds spent on the computation behind this check.
+    #[serde(deserialize_with = "nan_if_null")]
     pub runtime: f64,
     /// Where the tolerance comes from (e.g. "4σ sampling, (V3)").
     pub note: String,
@@ -111,6 +117,12 @@ impl Check {
             Rule::AtLeast => format!("≥ {}", num(self.tolerance)),
         }
     }
+}
+
+/// Reads a number that JSON may hold as null (serde_json writes NaN and
+/// ±∞ as null) back as NaN.
+pub(crate) fn nan_if_null<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Measures wall-clock time of a piece of work.

@@ -6,9 +6,9 @@
 
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use super::report::num;
+use super::report::{nan_if_null, num};
 
 /// The decision on a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,13 +33,23 @@ impl Outcome {
 }
 
 /// A closed interval of measured values; either end may be infinite
-/// (serialised as null in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// (serialised as null in JSON, read back as −∞ for `lo` and +∞ for `hi`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     /// Lower end.
+    #[serde(deserialize_with = "minus_infinity_if_null")]
     pub lo: f64,
     /// Upper end.
+    #[serde(deserialize_with = "infinity_if_null")]
     pub hi: f64,
+}
+
+fn minus_infinity_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NEG_INFINITY))
+}
+
+fn infinity_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
 
 impl Interval {
@@ -97,7 +107,8 @@ pub fn decide(
 }
 
 /// One claim of the paper or the literature and what the suite measured.
-#[derive(Debug, Clone, Serialize)]
+/// Numbers written as null in JSON read back as NaN.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Verdict {
     /// Which validation claim produced it (filled in by the runner).
     pub claim: String,
@@ -107,10 +118,13 @@ pub struct Verdict {
     /// Where the claim is made (paper and figure or section, or a reference).
     pub source: String,
     /// The claimed value (NaN when the claim is not a number, e.g. an ordering).
+    #[serde(deserialize_with = "nan_if_null")]
     pub claimed: f64,
     /// The measured quantity the rule is applied to.
+    #[serde(deserialize_with = "nan_if_null")]
     pub measured: f64,
     /// Its standard error (NaN when it has none, e.g. a grid bracket).
+    #[serde(deserialize_with = "nan_if_null")]
     pub uncertainty: f64,
     /// What was measured, in words with its uncertainty and the run's size.
     pub measurement: String,

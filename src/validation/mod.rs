@@ -15,7 +15,7 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::figures::report::{Check, Stopwatch};
 use crate::figures::verdict::Verdict;
@@ -24,12 +24,13 @@ use crate::Result;
 pub mod basins_load;
 pub mod basins_retrieval;
 pub mod capacity;
+pub mod resume;
 pub mod rs_stability;
 pub mod stabilities_fixed_norm;
 pub mod stabilities_gradient_descent;
 
 /// How big a validation run is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Size {
     /// CI size: small N, few seeds; every claim in seconds.
     Quick,
@@ -57,6 +58,23 @@ pub struct Claim {
     pub summary: &'static str,
     /// Runs the claim at a size, writing figures into a directory.
     pub run: fn(Size, &Path) -> Result<Results>,
+    /// Measured wall-clock seconds at (quick, full) size, see
+    /// [`Claim::expected_seconds`].
+    pub seconds: (f64, f64),
+}
+
+impl Claim {
+    /// Expected wall-clock seconds of a run at `size` on the reference
+    /// 2-core machine (shared with other work). Sources: quick, one
+    /// `nice plam reproduce --quick` on 2026-11-30 (103 s in all, machine shared); full, the sums of the distinct
+    /// check runtimes of the committed publication-size `figures/NAME.json`
+    /// (2026-11-23; their sum 522 s matches REPORT.md's total 524.2 s), except
+    /// `basins_retrieval` (25 min at N = 1000, README) and `basins_load`
+    /// (3.5 h, the README's estimate for N = 1000 and 10⁴ PL epochs per load).
+    /// Not scaled to the machine at hand: the runs are too few to calibrate.
+    pub fn expected_seconds(&self, size: Size) -> f64 {
+        size.pick(self.seconds.0, self.seconds.1)
+    }
 }
 
 /// What a claim returns: checks of the suite's own numerics (a FAIL means
@@ -78,31 +96,37 @@ pub const REGISTRY: &[Claim] = &[
         name: "stabilities_fixed_norm",
         summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
         run: stabilities_fixed_norm::run,
+        seconds: (34.7, 311.0),
     },
     Claim {
         name: "stabilities_gradient_descent",
         summary: "unbounded-norm gradient descent follows the fixed-norm theory at λ = λ(t)",
         run: stabilities_gradient_descent::run,
+        seconds: (1.3, 29.0),
     },
     Claim {
         name: "capacity",
         summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1",
         run: capacity::run,
+        seconds: (6.9, 150.0),
     },
     Claim {
         name: "rs_stability",
         summary: "(α, λ) phase diagram: training error and the replicon line",
         run: rs_stability::run,
+        seconds: (8.5, 32.0),
     },
     Claim {
         name: "basins_retrieval",
         summary: "at α = 0.4 pseudo-likelihood retrieves from farther than every classical rule",
         run: basins_retrieval::run,
+        seconds: (9.9, 1500.0),
     },
     Claim {
         name: "basins_load",
         summary: "PL basins against α: the symmetric basin vanishes first, asymmetry grows",
         run: basins_load::run,
+        seconds: (41.9, 12600.0),
     },
 ];
 
