@@ -1,12 +1,13 @@
 //! Claim `rs_stability`: the (α, λ) phase diagram of the fixed-norm
 //! pseudo-likelihood perceptron. Below α = 2 replica symmetry is stable at
-//! every λ; above α = 2 the replicon reaches 1 on a line λ_AT(α) (large λ),
-//! beyond which the RS solution is not exact. Simulations on both sides:
-//! where RS is stable the measured training error ε and loss agree with it;
-//! where it is unstable the trained networks cannot do better than the RS
-//! ground-state loss (RS underestimates the ground state when replica
-//! symmetry is broken, as Guerra's bound implies), and the figure shows how
-//! far they are from it.
+//! every λ; above α = 2 the spherical multiplier x·γ changes sign on a line
+//! λ_0(α) (the problem stops being convex) and the replicon reaches 1 on a
+//! line λ_AT(α) > λ_0(α), beyond which the RS solution is not exact.
+//! Simulations at α = 3 in the three regions: where RS is stable the
+//! measured training error ε and loss agree with it; where it is not the
+//! trained networks cannot do better than the RS ground-state loss, a lower
+//! bound (theory/validation.md (V8)), and their loss, ε and the residual the
+//! training reached are recorded against RS.
 
 use std::path::Path;
 
