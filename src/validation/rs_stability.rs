@@ -482,7 +482,8 @@ fn phase_panel(lines: [&[(f64, f64)]; 2], sims: &[SimPoint]) -> Panel {
         .title("(a) phase diagram")
         .y_log()
         .x_range(0.0, 6.3)
-        .y_range(0.1, 1000.0)
+        // Up to 10⁵ so that the legend sits above the simulations at λ ≤ 64.
+        .y_range(0.1, 1e5)
         .legend(LegendAt::UpperRight)
         .with(Series::line(
             "replicon line λ_AT(α): RS unstable above",
@@ -498,7 +499,7 @@ fn phase_panel(lines: [&[(f64, f64)]; 2], sims: &[SimPoint]) -> Panel {
         ))
         .with(Series::line(
             "α = 2 (ε = 0 for λ → ∞ below)",
-            vec![(2.0, 0.1), (2.0, 1000.0)],
+            vec![(2.0, 0.1), (2.0, 1e5)],
             Dash::Dotted,
             palette::GREY,
         ))
