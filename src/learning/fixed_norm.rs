@@ -95,6 +95,41 @@ pub fn train_fixed_norm(
     cfg: &FixedNormConfig,
     observer: FixedNormObserver<'_>,
 ) -> Result<FixedNormResult> {
+    let reached = train_fixed_norm_reached(problem, cfg, observer)?;
+    match reached.stop {
+        None => Ok(reached.result),
+        Some(e) => Err(e),
+    }
+}
+
+/// What [`train_fixed_norm_reached`] reached: the last iterate, and why the
+/// iteration stopped short of the tolerance (`None` when it converged).
+#[derive(Debug)]
+pub struct FixedNormReached {
+    /// The last accepted iterate with its loss, relative gradient and counts.
+    pub result: FixedNormResult,
+    /// [`Error::NoConvergence`] saying why the tolerance was not reached, or
+    /// `None` when the relative gradient is below `cfg.tol`.
+    pub stop: Option<Error>,
+}
+
+impl FixedNormReached {
+    /// Whether the relative Riemannian gradient reached the tolerance.
+    pub fn converged(&self) -> bool {
+        self.stop.is_none()
+    }
+}
+
+/// [`train_fixed_norm`] that keeps the last iterate when the iteration stops
+/// short of the tolerance (iteration limit, failed line search, or a gradient
+/// stalled at its rounding level): the same iterates, bit for bit, and the
+/// reason it stopped in [`FixedNormReached::stop`]. Fails only on invalid
+/// settings or non-finite arithmetic.
+pub fn train_fixed_norm_reached(
+    problem: &Problem,
+    cfg: &FixedNormConfig,
+    observer: FixedNormObserver<'_>,
+) -> Result<FixedNormReached> {
     cfg.check()?;
     let sphere = Sphere::new(problem, cfg.lambda);
     let mut x = start(problem, &sphere);
@@ -108,10 +143,12 @@ pub fn train_fixed_norm(
     let mut iter = 0;
     let mut best_res = res;
     let mut stalled = 0;
+    let mut stop = None;
     while res > cfg.tol {
         if iter >= cfg.max_iter {
             let what = format!("fixed-norm training (lambda = {})", cfg.lambda);
-            return Err(no_convergence(what, iter, res, cfg.tol));
+            stop = Some(no_convergence(what, iter, res, cfg.tol));
+            break;
         }
         observer(iter, res);
         let (d, slope) = lbfgs.direction(&sphere, &x, &g, xnorm);
@@ -128,7 +165,8 @@ pub fn train_fixed_norm(
                 "fixed-norm line search (lambda = {}, no decrease along the L-BFGS direction)",
                 cfg.lambda
             );
-            return Err(no_convergence(what, iter, res, cfg.tol));
+            stop = Some(no_convergence(what, iter, res, cfg.tol));
+            break;
         };
         // The accepted trial left its residual in the workspace.
         let gn = riemannian_gradient(&mut ws, problem, &sphere, &xn);
@@ -152,18 +190,22 @@ pub fn train_fixed_norm(
                 "fixed-norm training (lambda = {}; the gradient stopped decreasing at its rounding level, so the tolerance is too small)",
                 cfg.lambda
             );
-            return Err(no_convergence(what, iter, res, cfg.tol));
+            stop = Some(no_convergence(what, iter, res, cfg.tol));
+            break;
         }
     }
-    observer(iter, res);
-    Ok(FixedNormResult {
+    if stop.is_none() {
+        observer(iter, res);
+    }
+    let result = FixedNormResult {
         j: x,
         loss: f,
         iterations: iter,
         residual: res,
         gradient_evaluations: n_grad,
         loss_evaluations: n_loss,
-    })
+    };
+    Ok(FixedNormReached { result, stop })
 }
 
 /// The start of the iteration: the Hebb rule (eq. (T11)) retracted onto the sphere.

@@ -28,7 +28,10 @@ mod sphere;
 pub mod stabilities;
 pub mod trajectory;
 
-pub use fixed_norm::{train_fixed_norm, FixedNormConfig, FixedNormObserver, FixedNormResult};
+pub use fixed_norm::{
+    train_fixed_norm, train_fixed_norm_reached, FixedNormConfig, FixedNormObserver,
+    FixedNormReached, FixedNormResult,
+};
 pub use gradient_descent::{train_gd, GdConfig, GdObserver, GdResult, GradientDescent, Init};
 pub use precision::{Precision, Real};
 pub use problem::{Coupling, Problem};

@@ -1,22 +1,23 @@
 //! Claim `rs_stability`: the (α, λ) phase diagram of the fixed-norm
 //! pseudo-likelihood perceptron. Below α = 2 replica symmetry is stable at
-//! every λ; above α = 2 the replicon reaches 1 on a line λ_AT(α) (large λ),
-//! beyond which the RS solution is not exact. Simulations on both sides:
-//! where RS is stable the measured training error ε and loss agree with it;
-//! where it is unstable the trained networks cannot do better than the RS
-//! ground-state loss (RS underestimates the ground state when replica
-//! symmetry is broken, as Guerra's bound implies), and the figure shows how
-//! far they are from it.
+//! every λ; above α = 2 the spherical multiplier x·γ changes sign on a line
+//! λ_0(α) (the problem stops being convex) and the replicon reaches 1 on a
+//! line λ_AT(α) > λ_0(α), beyond which the RS solution is not exact.
+//! Simulations at α = 3 in the three regions: where RS is stable the
+//! measured training error ε and loss agree with it; where it is not the
+//! trained networks cannot do better than the RS ground-state loss, a lower
+//! bound (theory/validation.md (V8)), and their loss, ε and the residual the
+//! training reached are recorded against RS.
 
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::stabilities_fixed_norm::{simulate, SizeStats};
+use super::stabilities_fixed_norm::{simulate, simulate_reached, SizeStats, Training};
 use super::{Results, Size};
-use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::report::{num, save_figure, Check, Stopwatch};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
-use crate::replica::saddle_point::solve_pl;
+use crate::replica::saddle_point::{solve_pl, Solution};
 use crate::{Error, Result};
 
 /// Load at which the simulations cross the replicon line.
@@ -25,20 +26,35 @@ pub const SIM_ALPHA: f64 = 3.0;
 /// λ where the replicon reaches 1 at load α (bisection in ln λ on
 /// [0.1, 10⁴]); None if RS stays stable on the whole range.
 pub fn replicon_line(alpha: f64) -> Result<Option<f64>> {
-    let rep = |l: f64| -> Result<f64> { Ok(solve_pl(alpha, l)?.replicon - 1.0) };
+    crossing(alpha, "replicon ≥ 1", |s| s.replicon - 1.0)
+}
+
+/// λ_0(α), where the spherical multiplier x·γ changes sign at load α
+/// (bisection in ln λ on [0.1, 10⁴]): the spherical problem is convex
+/// (`multiplier_x` ≥ 0) below it and not above it; None if it stays convex on
+/// the whole range.
+pub fn multiplier_line(alpha: f64) -> Result<Option<f64>> {
+    crossing(alpha, "multiplier_x < 0", |s| -s.multiplier_x)
+}
+
+/// The λ ∈ [0.1, 10⁴] where `f` of the saddle point at (α, λ) goes from
+/// negative to non-negative, by bisection in ln λ; None if `f` < 0 on the
+/// whole range, an error if `f` ≥ 0 already at λ = 0.1 (`what` names it).
+fn crossing(alpha: f64, what: &str, f: impl Fn(&Solution) -> f64) -> Result<Option<f64>> {
+    let g = |l: f64| -> Result<f64> { Ok(f(&solve_pl(alpha, l)?)) };
     let (mut lo, mut hi) = (0.1f64, 1e4f64);
-    if rep(hi)? < 0.0 {
+    if g(hi)? < 0.0 {
         return Ok(None);
     }
-    if rep(lo)? >= 0.0 {
+    if g(lo)? >= 0.0 {
         return Err(Error::NoSolution(format!(
-            "replicon ≥ 1 already at λ = {lo} for α = {alpha}"
+            "{what} already at λ = {lo} for α = {alpha}"
         )));
     }
     // 60 halvings of ln(10⁵) ≈ 11.5 reach ~1e-17 relative: machine precision.
     for _ in 0..60 {
         let mid = (lo * hi).sqrt();
-        if rep(mid)? < 0.0 {
+        if g(mid)? < 0.0 {
             lo = mid;
         } else {
             hi = mid;
@@ -53,6 +69,8 @@ struct SimPoint {
     lambda: f64,
     rs_stable: bool,
     replicon: f64,
+    /// x·γ of the RS saddle point; the spherical problem is convex where ≥ 0.
+    multiplier_x: f64,
     theory_eps: f64,
     theory_loss: f64,
     small: SizeStats,
@@ -63,6 +81,9 @@ struct SimPoint {
     eps_tolerance: f64,
     /// (V5) tolerance of the loss at N_L.
     loss_tolerance: f64,
+    /// How far each network's training got, N_S then N_L (empty where RS is
+    /// stable: there every network converged or the point is a FAIL row).
+    trainings: Vec<Training>,
 }
 
 /// Mean of ℓ_λ(Δ) = log(1 + e^{−2λΔ}) over the stabilities, with its naive
@@ -125,6 +146,30 @@ fn replicon_line_checks(clock: &Stopwatch) -> Result<(Curve, [Check; 2])> {
     Ok((line, [finite, decreasing]))
 }
 
+/// (V7) The multiplier line λ_0(α) on the grid of the replicon line: finite
+/// at every α and below λ_AT(α) (the spherical problem stops being convex
+/// before RS breaks). Returns the line and its check.
+fn multiplier_line_check(clock: &Stopwatch, replicon: &[(f64, f64)]) -> Result<(Curve, Check)> {
+    let mut line = Vec::new();
+    let mut below = 0usize;
+    for &(a, l_at) in replicon {
+        if let Some(l0) = multiplier_line(a)? {
+            line.push((a, l0));
+            if l0 < l_at {
+                below += 1;
+            }
+        }
+    }
+    let check = Check::at_least(
+        "fraction of α ∈ [2.1, 6.1] with a finite λ_0(α) < λ_AT(α)",
+        below as f64 / replicon.len() as f64,
+        1.0,
+    )
+    .note("(V7) x·γ changes sign at λ_0, before the replicon reaches 1")
+    .runtime(clock.seconds());
+    Ok((line, check))
+}
+
 /// Network sizes, networks per size and norms of the simulations at α = 3.
 #[derive(Debug, Clone)]
 struct Plan {
@@ -153,18 +198,34 @@ impl Plan {
     }
 }
 
+/// The simulations at one λ: pooled statistics and stabilities at N_S and
+/// N_L, and how far each training got.
+type Trained = (SizeStats, Vec<f64>, SizeStats, Vec<f64>, Vec<Training>);
+
+/// Trains the networks of one point at both sizes: every training must
+/// converge where RS is stable; where it is not, the last iterate of a
+/// training that stalls is kept and its residual recorded.
+fn train_point(plan: &Plan, lambda: f64, rs_stable: bool) -> Result<Trained> {
+    let (n_small, n_large, seeds) = (plan.n_small, plan.n_large, plan.seeds);
+    if rs_stable {
+        let (s, xs) = simulate(n_small, SIM_ALPHA, lambda, seeds)?;
+        let (l, xl) = simulate(n_large, SIM_ALPHA, lambda, seeds)?;
+        return Ok((s, xs, l, xl, Vec::new()));
+    }
+    let (s, xs, ts) = simulate_reached(n_small, SIM_ALPHA, lambda, seeds, false)?;
+    let (l, xl, tl) = simulate_reached(n_large, SIM_ALPHA, lambda, seeds, false)?;
+    Ok((s, xs, l, xl, [ts, tl].concat()))
+}
+
 /// Simulates α = 3 at norm λ at both sizes and compares with the RS theory:
 /// ε and the loss where RS is stable (V5), the loss bounded below by the RS
-/// loss where it is not (V8). A training failure is a FAIL row (and `None`),
-/// not the end of the claim.
+/// loss where it is not (V8), with what the simulation measured there. A
+/// training failure is a FAIL row (and `None`), not the end of the claim.
 fn simulate_point(plan: &Plan, lambda: f64, checks: &mut Vec<Check>) -> Result<Option<SimPoint>> {
-    let (n_small, n_large, seeds) = (plan.n_small, plan.n_large, plan.seeds);
     let t = Stopwatch::start();
     let sol = solve_pl(SIM_ALPHA, lambda)?;
-    let (small, xs, large, xl) = match simulate(n_small, SIM_ALPHA, lambda, seeds)
-        .and_then(|(s, xs)| Ok((s, xs, simulate(n_large, SIM_ALPHA, lambda, seeds)?)))
-    {
-        Ok((s, xs, (l, xl))) => (s, xs, l, xl),
+    let (small, xs, large, xl, trainings) = match train_point(plan, lambda, sol.rs_stable()) {
+        Ok(v) => v,
         Err(e) => {
             checks.push(
                 Check::at_least(
@@ -186,45 +247,12 @@ fn simulate_point(plan: &Plan, lambda: f64, checks: &mut Vec<Check>) -> Result<O
     let eps_tol =
         super::stats::finite_size_tolerance(small.moments.eps, large.moments.eps, large.eps_se);
     let loss_tol = super::stats::finite_size_tolerance(ls.0, ll.0, ll.1);
-    let secs = t.seconds();
-    let tag = format!("α = {SIM_ALPHA}, λ = {lambda}, N = {n_large}");
-    if sol.rs_stable() {
-        checks.push(
-            Check::within(
-                format!("ε, RS stable, {tag}"),
-                large.moments.eps,
-                sol.eps,
-                eps_tol,
-            )
-            .note("(V5) 4σ + |ε(N_S) − ε(N_L)|")
-            .runtime(secs),
-        );
-        checks.push(
-            Check::within(
-                format!("loss, RS stable, {tag}"),
-                ll.0,
-                sol.loss_mean,
-                loss_tol,
-            )
-            .note("(V5) 4σ + |ℓ(N_S) − ℓ(N_L)|")
-            .runtime(secs),
-        );
-    } else {
-        checks.push(
-            Check::at_least(
-                format!("loss − RS loss, RS unstable, {tag}"),
-                ll.0 - sol.loss_mean,
-                -loss_tol,
-            )
-            .note("(V8) RS underestimates the ground state where it is unstable; (V5) tolerance")
-            .runtime(secs),
-        );
-    }
-    Ok(Some(SimPoint {
+    let point = SimPoint {
         alpha: SIM_ALPHA,
         lambda,
         rs_stable: sol.rs_stable(),
         replicon: sol.replicon,
+        multiplier_x: sol.multiplier_x,
         theory_eps: sol.eps,
         theory_loss: sol.loss_mean,
         small,
@@ -233,7 +261,95 @@ fn simulate_point(plan: &Plan, lambda: f64, checks: &mut Vec<Check>) -> Result<O
         loss_large: ll,
         eps_tolerance: eps_tol,
         loss_tolerance: loss_tol,
-    }))
+        trainings,
+    };
+    let secs = t.seconds();
+    if point.rs_stable {
+        stable_checks(&point, secs, checks);
+    } else {
+        unstable_checks(&point, secs, checks);
+    }
+    Ok(Some(point))
+}
+
+/// "α = 3, λ = …, N = …" of a point's rows.
+fn tag(p: &SimPoint) -> String {
+    format!("α = {}, λ = {}, N = {}", p.alpha, p.lambda, p.large.n)
+}
+
+/// (V5) ε and the loss at N_L against the RS theory where RS is stable.
+fn stable_checks(p: &SimPoint, secs: f64, checks: &mut Vec<Check>) {
+    let tag = tag(p);
+    checks.push(
+        Check::within(
+            format!("ε, RS stable, {tag}"),
+            p.large.moments.eps,
+            p.theory_eps,
+            p.eps_tolerance,
+        )
+        .note("(V5) 4σ + |ε(N_S) − ε(N_L)|")
+        .runtime(secs),
+    );
+    checks.push(
+        Check::within(
+            format!("loss, RS stable, {tag}"),
+            p.loss_large.0,
+            p.theory_loss,
+            p.loss_tolerance,
+        )
+        .note("(V5) 4σ + |ℓ(N_S) − ℓ(N_L)|")
+        .runtime(secs),
+    );
+}
+
+/// Where RS is unstable: (V8) the loss at N_L is not below the RS loss by
+/// more than the (V5) tolerance, and (V10) the loss the training reported is
+/// the loss of the stabilities it left, to rounding; the note of the latter
+/// states what was measured against RS and how far the trainings got.
+fn unstable_checks(p: &SimPoint, secs: f64, checks: &mut Vec<Check>) {
+    let tag = tag(p);
+    checks.push(
+        Check::at_least(
+            format!("loss − RS loss, RS unstable, {tag}"),
+            p.loss_large.0 - p.theory_loss,
+            -p.loss_tolerance,
+        )
+        .note("(V8) RS underestimates the ground state where it is unstable; (V5) tolerance")
+        .runtime(secs),
+    );
+    // The trainings at N_L are the last ones.
+    let large = &p.trainings[p.trainings.len() - p.large.seeds.len()..];
+    let reported = large.iter().map(|t| t.loss).sum::<f64>() / large.len() as f64;
+    // Both are means of the same ℓ_λ(Δ) over the same count terms: one Δ
+    // differs by at most ~N·ε_mach·|Δ| ≤ 4N·ε_mach (|Δ| < 4), ℓ' ≤ 2λ, and
+    // summation in another order adds ≤ count·ε_mach relative.
+    let count = p.large.count as f64;
+    let tol = (2.0 * p.lambda * 4.0 * p.large.n as f64 + count) * f64::EPSILON;
+    let worst = |f: fn(&Training) -> f64| large.iter().map(f).fold(0.0, f64::max);
+    let converged = large.iter().filter(|t| t.converged).count();
+    checks.push(
+        Check::at_most(
+            format!("|reported − recomputed loss| / loss, RS unstable, {tag}"),
+            (reported - p.loss_large.0).abs() / p.loss_large.0,
+            tol,
+        )
+        .note(format!(
+            "(V10) rounding. Measured, not checked: loss {} ± {} (RS {}), ε {} ± {} (RS {}); \
+             relative gradient ≤ {:.1e} after ≤ {} iterations, {converged}/{} networks \
+             reached {:.0e}",
+            num(p.loss_large.0),
+            num(p.loss_large.1),
+            num(p.theory_loss),
+            num(p.large.moments.eps),
+            num(p.large.eps_se),
+            num(p.theory_eps),
+            worst(|t| t.residual),
+            worst(|t| t.iterations as f64),
+            large.len(),
+            super::stabilities_fixed_norm::TRAIN_TOL,
+        ))
+        .runtime(secs),
+    );
 }
 
 /// Runs the claim at `size`, writing `rs_stability.{svg,png,json}`: the
@@ -244,6 +360,8 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     let mut checks = vec![stable_below_2_check(&clock)?];
     let (line, line_checks) = replicon_line_checks(&clock)?;
     checks.extend(line_checks);
+    let (multiplier, multiplier_check) = multiplier_line_check(&clock, &line)?;
+    checks.push(multiplier_check);
     let lambda_at = replicon_line(SIM_ALPHA)?
         .ok_or_else(|| Error::NoSolution(format!("no replicon line at α = {SIM_ALPHA}")))?;
 
@@ -262,7 +380,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
             tolerance: super::stabilities_fixed_norm::TRAIN_TOL,
         });
     }
-    let figure = build_figure(&line, lambda_at, &sims)?;
+    let figure = build_figure([&line, &multiplier], lambda_at, &sims)?;
     #[derive(Serialize)]
     struct Meta<'a> {
         size: Size,
@@ -271,6 +389,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         n_large: usize,
         networks_per_size: usize,
         replicon_line: &'a [(f64, f64)],
+        multiplier_line: &'a [(f64, f64)],
         lambda_at_sim_alpha: f64,
         simulations: &'a [SimPoint],
     }
@@ -285,6 +404,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
             n_large: plan.n_large,
             networks_per_size: plan.seeds,
             replicon_line: &line,
+            multiplier_line: &multiplier,
             lambda_at_sim_alpha: lambda_at,
             simulations: &sims,
         },
@@ -328,7 +448,7 @@ fn split(points: &[(f64, f64, bool)]) -> (Curve, Curve) {
 
 /// The four panels: (a) the phase diagram, (b) ε(α), (c) ε(λ) and (d) the
 /// loss at α = 3 against the simulations.
-fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Result<Figure> {
+fn build_figure(lines: [&[(f64, f64)]; 2], lambda_at: f64, sims: &[SimPoint]) -> Result<Figure> {
     let mut eps_pts = Vec::new();
     let mut loss_pts = Vec::new();
     for k in 0..=160 {
@@ -341,7 +461,7 @@ fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Resul
         "Replica-symmetry stability of the fixed-norm pseudo-likelihood perceptron",
         2,
         vec![
-            phase_panel(line, sims),
+            phase_panel(lines, sims),
             eps_alpha_panel()?,
             eps_lambda_panel(&eps_pts, lambda_at, sims),
             loss_panel(&loss_pts, sims),
@@ -349,45 +469,55 @@ fn build_figure(line: &[(f64, f64)], lambda_at: f64, sims: &[SimPoint]) -> Resul
     ))
 }
 
-/// (a) phase diagram in (α, λ).
-fn phase_panel(line: &[(f64, f64)], sims: &[SimPoint]) -> Panel {
-    let stable: Vec<(f64, f64)> = sims
-        .iter()
-        .filter(|s| s.rs_stable)
-        .map(|s| (s.alpha, s.lambda))
-        .collect();
-    let unstable: Vec<(f64, f64)> = sims
-        .iter()
-        .filter(|s| !s.rs_stable)
-        .map(|s| (s.alpha, s.lambda))
-        .collect();
+/// (a) phase diagram in (α, λ): the replicon line and the multiplier line
+/// (`lines`), and the simulations in each of the three regions.
+fn phase_panel(lines: [&[(f64, f64)]; 2], sims: &[SimPoint]) -> Panel {
+    let at = |keep: &dyn Fn(&SimPoint) -> bool| -> Vec<(f64, f64)> {
+        sims.iter()
+            .filter(|s| keep(s))
+            .map(|s| (s.alpha, s.lambda))
+            .collect()
+    };
     Panel::new("load α", "norm λ")
         .title("(a) phase diagram")
         .y_log()
         .x_range(0.0, 6.3)
-        .y_range(0.1, 1000.0)
+        // Up to 10⁵ so that the legend sits above the simulations at λ ≤ 64.
+        .y_range(0.1, 1e5)
         .legend(LegendAt::UpperRight)
         .with(Series::line(
             "replicon line λ_AT(α): RS unstable above",
-            line.to_vec(),
+            lines[0].to_vec(),
             Dash::Solid,
             palette::BLACK,
         ))
         .with(Series::line(
+            "multiplier line λ_0(α): x·γ < 0 (not convex) above",
+            lines[1].to_vec(),
+            Dash::Dashed,
+            palette::BLACK,
+        ))
+        .with(Series::line(
             "α = 2 (ε = 0 for λ → ∞ below)",
-            vec![(2.0, 0.1), (2.0, 1000.0)],
+            vec![(2.0, 0.1), (2.0, 1e5)],
             Dash::Dotted,
             palette::GREY,
         ))
         .with(Series::points(
-            "simulated, RS stable",
-            stable,
+            "simulated, convex, RS stable",
+            at(&|s| s.rs_stable && s.multiplier_x >= 0.0),
             vec![],
             palette::BLUE,
         ))
         .with(Series::points(
+            "simulated, not convex, RS stable",
+            at(&|s| s.rs_stable && s.multiplier_x < 0.0),
+            vec![],
+            palette::ORANGE,
+        ))
+        .with(Series::points(
             "simulated, RS unstable",
-            unstable,
+            at(&|s| !s.rs_stable),
             vec![],
             palette::RED,
         ))
@@ -517,6 +647,48 @@ mod tests {
         assert!((r - 1.0).abs() < 1e-9, "replicon {r} at λ_AT = {l}");
         // Below α = 2 replica symmetry never breaks on [0.1, 10⁴].
         assert!(replicon_line(1.5).unwrap().is_none());
+    }
+
+    #[test]
+    fn multiplier_line_separates_the_signs_of_the_grid() {
+        // The signs of x·γ on a λ grid (what `plam theory` prints as
+        // `convex`) change exactly at λ_0: positive below, negative above.
+        for alpha in [2.5, 3.0, 4.0, 6.0] {
+            let l0 = multiplier_line(alpha).unwrap().unwrap();
+            for k in 0..=40 {
+                let l = 10f64.powf(-1.0 + 4.0 * k as f64 / 40.0);
+                let s = solve_pl(alpha, l).unwrap();
+                assert_eq!(s.convex(), l < l0, "α = {alpha}, λ = {l}, λ_0 = {l0}");
+            }
+        }
+        // Below α = 2 the problem stays convex on [0.1, 10⁴].
+        assert!(multiplier_line(1.5).unwrap().is_none());
+    }
+
+    #[test]
+    fn multiplier_line_is_a_zero_of_the_multiplier() {
+        // A Newton step on x·γ(ln λ) from λ_0, with the slope from a central
+        // finite difference (h = 1e-4 in ln λ: truncation ~h² relative,
+        // rounding ~1e-12/h = 1e-8), must not move λ_0: the bisection leaves
+        // |ln λ − ln λ_0| ~1e-15, and the saddle point's own ~1e-12 accuracy
+        // divided by the slope (checked below to exceed 0.05 in size) moves
+        // it by ≤ 2e-11; 1e-9 in ln λ covers both.
+        let alpha = 3.0;
+        let l0 = multiplier_line(alpha).unwrap().unwrap();
+        let m = |l: f64| solve_pl(alpha, l).unwrap().multiplier_x;
+        let h = 1e-4f64;
+        let slope = (m(l0 * h.exp()) - m(l0 * (-h).exp())) / (2.0 * h);
+        assert!(
+            slope < -0.05,
+            "x·γ must decrease through λ_0: slope {slope}"
+        );
+        let step = m(l0) / slope;
+        assert!(
+            step.abs() < 1e-9,
+            "Newton step {step} in ln λ at λ_0 = {l0}"
+        );
+        // λ_0 lies below the replicon line.
+        assert!(l0 < replicon_line(alpha).unwrap().unwrap());
     }
 
     #[test]

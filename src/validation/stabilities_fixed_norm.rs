@@ -19,7 +19,7 @@ use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::report::{save_figure, Check, Stopwatch};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::stabilities::Stabilities;
-use crate::learning::{train_fixed_norm, Coupling, FixedNormConfig, Problem};
+use crate::learning::{train_fixed_norm_reached, Coupling, FixedNormConfig, Problem};
 use crate::numerics::normal;
 use crate::numerics::statistics::{Histogram, Moments};
 use crate::replica::capacity::max_margin;
@@ -70,11 +70,42 @@ pub struct SizeStats {
 /// instead of KS (theory/validation.md (V4′)).
 pub const SHARP_LAMBDA: f64 = 6.4;
 
-/// Trains `seeds` networks at (N, α, λ) and pools their stabilities.
+/// How far the training of one network got.
+#[derive(Debug, Clone, Serialize)]
+pub struct Training {
+    /// Seed of the network's patterns.
+    pub seed: u64,
+    /// Mean loss per term reported by the training (eq. (T3)).
+    pub loss: f64,
+    /// Relative Riemannian gradient reached (eq. (T9)).
+    pub residual: f64,
+    /// L-BFGS iterations performed.
+    pub iterations: usize,
+    /// Whether the residual reached [`TRAIN_TOL`].
+    pub converged: bool,
+}
+
+/// Trains `seeds` networks at (N, α, λ) and pools their stabilities; fails
+/// on the first network whose training does not reach [`TRAIN_TOL`].
 pub fn simulate(n: usize, alpha: f64, lambda: f64, seeds: usize) -> Result<(SizeStats, Vec<f64>)> {
+    let (stats, all, _) = simulate_reached(n, alpha, lambda, seeds, true)?;
+    Ok((stats, all))
+}
+
+/// [`simulate`] that, unless `strict`, keeps the networks whose training
+/// stopped short of [`TRAIN_TOL`] (their last iterate) and says how far each
+/// training got.
+pub fn simulate_reached(
+    n: usize,
+    alpha: f64,
+    lambda: f64,
+    seeds: usize,
+    strict: bool,
+) -> Result<(SizeStats, Vec<f64>, Vec<Training>)> {
     let mut all = Vec::new();
     let mut per_net = Vec::new();
     let mut seed_list = Vec::new();
+    let mut trainings = Vec::new();
     for k in 0..seeds {
         let seed = SEED + 1000 * n as u64 + k as u64;
         seed_list.push(seed);
@@ -85,12 +116,32 @@ pub fn simulate(n: usize, alpha: f64, lambda: f64, seeds: usize) -> Result<(Size
             max_iter: 200_000,
             ..FixedNormConfig::new(lambda)
         };
-        let res = train_fixed_norm(&problem, &cfg, &mut |_, _| {})?;
+        let reached = train_fixed_norm_reached(&problem, &cfg, &mut |_, _| {})?;
+        let converged = reached.converged();
+        match reached.stop {
+            Some(e) if strict => return Err(e),
+            _ => {}
+        }
+        let res = reached.result;
+        trainings.push(Training {
+            seed,
+            loss: res.loss,
+            residual: res.residual,
+            iterations: res.iterations,
+            converged,
+        });
         let st = Stabilities::new(&problem, &res.j)?;
         per_net.push(st.summary()?);
         all.extend_from_slice(st.values());
     }
-    let m = Moments::of(&all)?;
+    let stats = pool(n, seed_list, &all, &per_net)?;
+    Ok((stats, all, trainings))
+}
+
+/// Pooled statistics of the stabilities `all` of the networks whose own
+/// moments are `per_net`.
+fn pool(n: usize, seed_list: Vec<u64>, all: &[f64], per_net: &[Moments]) -> Result<SizeStats> {
+    let m = Moments::of(all)?;
     let spread = |f: &dyn Fn(&Moments) -> f64| -> f64 {
         if per_net.len() < 2 {
             return 0.0;
@@ -102,19 +153,16 @@ pub fn simulate(n: usize, alpha: f64, lambda: f64, seeds: usize) -> Result<(Size
     let count = all.len();
     let nf = count as f64;
     let eps_floor = (m.eps.max(1.0 / nf) * (1.0 - m.eps) / nf).sqrt();
-    Ok((
-        SizeStats {
-            n,
-            seeds: seed_list,
-            moments: m,
-            mean_se: m.mean_se.max(spread(&|x| x.mean)),
-            var_se: m.var_se.max(spread(&|x| x.var)),
-            eps_se: m.eps_se.max(spread(&|x| x.eps)).max(eps_floor),
-            ks: f64::NAN,
-            count,
-        },
-        all,
-    ))
+    Ok(SizeStats {
+        n,
+        seeds: seed_list,
+        moments: m,
+        mean_se: m.mean_se.max(spread(&|x| x.mean)),
+        var_se: m.var_se.max(spread(&|x| x.var)),
+        eps_se: m.eps_se.max(spread(&|x| x.eps)).max(eps_floor),
+        ks: f64::NAN,
+        count,
+    })
 }
 
 /// Results at one (α, λ).
