@@ -5,7 +5,10 @@
 //!
 //! A claim is one file in this directory exposing
 //! `pub fn run(size: Size, out: &Path) -> Result<Results>`, plus one line
-//! in [`REGISTRY`]. The same registry drives the thin binaries in
+//! in [`REGISTRY`]. A claim whose expensive pieces are independent also
+//! exposes them as work units (`pub fn units`, [`shard`]), so that
+//! `plam reproduce --shard K/N` splits it across machines and `--merge`
+//! assembles it. The same registry drives the thin binaries in
 //! `validation/` (`cargo run --release --bin NAME -- [--quick] [--out DIR]`,
 //! their command line in `validation/common.rs`),
 //! `plam reproduce [--quick]` and the CI regression test

@@ -432,3 +432,157 @@ pub fn whole_claim_dir(claim: &'static str, dirs: &[PathBuf]) -> Result<(PathBuf
     }
     Ok((dir.clone(), m.size))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngExt;
+
+    #[test]
+    fn shard_parses_k_of_n_and_refuses_the_rest() {
+        assert_eq!(
+            "2/3".parse::<Shard>().unwrap(),
+            Shard { index: 2, count: 3 }
+        );
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0", "", "-1/2", "1/2/3"] {
+            let e = bad.parse::<Shard>().unwrap_err().to_string();
+            assert!(e.contains("--shard must be K/N"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn shards_are_disjoint_and_cover_every_unit() {
+        for count in 1..6 {
+            for unit in 0..40 {
+                let owners = (1..=count)
+                    .filter(|&index| Shard { index, count }.owns(unit))
+                    .count();
+                assert_eq!(owners, 1, "unit {unit} of {count} shards");
+            }
+        }
+    }
+
+    #[test]
+    fn f64_round_trips_exactly_through_json() {
+        // Random bit patterns cover every exponent, subnormals included; the
+        // edge values are the extremes of the format.
+        let mut rng = crate::numerics::rng::stream(7, 0);
+        let mut values: Vec<f64> = (0..200_000)
+            .map(|_| f64::from_bits(rng.random::<u64>()))
+            .filter(|v| v.is_finite())
+            .collect();
+        values.extend([
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            f64::MIN,
+            f64::EPSILON,
+            5e-324,
+            -0.0,
+            0.1 + 0.2,
+            2.225_073_858_507_201e-308,
+        ]);
+        let text = serde_json::to_string(&values).unwrap();
+        let back: Vec<f64> = serde_json::from_str(&text).unwrap();
+        let wrong = values
+            .iter()
+            .zip(&back)
+            .filter(|(a, b)| a.to_bits() != b.to_bits())
+            .count();
+        assert_eq!(wrong, 0, "{wrong} of {} values changed", values.len());
+    }
+
+    /// A claim with two sweeps, the second stopped at the first result
+    /// above 0.25; `calls` counts the items computed.
+    fn toy(work: &mut Work, calls: &mut usize) -> Result<Option<Vec<f64>>> {
+        let a = work.map("roots", &[2.0, 3.0, 5.0], |x: &f64| {
+            *calls += 1;
+            Ok(x.sqrt())
+        })?;
+        let b = work.map_until(
+            "steps",
+            &[1, 2, 3, 4, 5],
+            |&k: &i32| {
+                *calls += 1;
+                Ok(f64::from(k) / 10.0 + 1e-17)
+            },
+            |v| *v > 0.25,
+        )?;
+        Ok(a.zip(b).map(|(a, b)| [a, b].concat()))
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("plam-shard-{}-{name}", std::process::id()));
+        std::fs::remove_dir_all(&d).ok();
+        d
+    }
+
+    /// Runs shards 1…`count` of the toy into `base/K`; the directories and
+    /// the number of items computed over all shards.
+    fn run_shards(base: &Path, count: usize) -> (Vec<PathBuf>, usize) {
+        let mut calls = 0;
+        let dirs: Vec<PathBuf> = (1..=count)
+            .map(|index| {
+                let dir = base.join(index.to_string());
+                let shard = Shard { index, count };
+                let mut work = Work::shard("toy", Size::Quick, shard, &dir).unwrap();
+                assert!(toy(&mut work, &mut calls).unwrap().is_none());
+                work.finish(&dir).unwrap();
+                dir
+            })
+            .collect();
+        (dirs, calls)
+    }
+
+    #[test]
+    fn merged_shards_equal_the_whole_run_bit_for_bit() {
+        let mut calls = 0;
+        let whole = toy(&mut Work::whole("toy", Size::Quick), &mut calls)
+            .unwrap()
+            .unwrap();
+        // Three roots and the steps up to 0.3, the first above 0.25.
+        assert_eq!((whole.len(), calls), (6, 6));
+        let base = temp("toy");
+        for count in [1, 2, 3, 8] {
+            let (dirs, computed) = run_shards(&base.join(count.to_string()), count);
+            // Shards cannot apply the stop: they compute every candidate.
+            assert_eq!(computed, 8);
+            let mut work = Work::merge("toy", &dirs).unwrap();
+            let merged = toy(&mut work, &mut calls).unwrap().unwrap();
+            work.finish(&base).unwrap();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&merged), bits(&whole), "{count} shards");
+        }
+        std::fs::remove_dir_all(&base).ok();
+    }
+
+    #[test]
+    fn merge_refuses_incomplete_or_mixed_shards() {
+        let base = temp("refusals");
+        let (dirs, _) = run_shards(&base.join("a"), 3);
+        let refused = |dirs: &[PathBuf]| Work::merge("toy", dirs).unwrap_err().to_string();
+        assert!(refused(&dirs[..2]).contains("shard(s) 3/3 missing"));
+        let twice = [dirs[0].clone(), dirs[1].clone(), dirs[1].clone()];
+        assert!(refused(&twice).contains("shard 2/3 twice"));
+        let (other, _) = run_shards(&base.join("b"), 2);
+        let mixed = [dirs[0].clone(), other[1].clone(), dirs[2].clone()];
+        assert!(refused(&mixed).contains("different runs"));
+        std::fs::remove_file(dirs[1].join("toy.units/roots-1.json")).unwrap();
+        assert!(refused(&dirs).contains("roots-1.json"));
+        std::fs::remove_file(dirs[2].join("toy.units/manifest.json")).unwrap();
+        assert!(refused(&dirs).contains("holds no finished shard of toy"));
+        std::fs::remove_dir_all(&base).ok();
+    }
+
+    #[test]
+    fn merge_refuses_a_claim_whose_sweeps_differ_from_the_shards() {
+        let base = temp("sweeps");
+        let (dirs, _) = run_shards(&base, 2);
+        let mut work = Work::merge("toy", &dirs).unwrap();
+        let e = work
+            .map("roots", &[2.0, 3.0], |x: &f64| Ok(x.sqrt()))
+            .unwrap_err();
+        assert!(e.to_string().contains("the shards wrote"), "{e}");
+        assert!(work.refusal().is_err());
+        std::fs::remove_dir_all(&base).ok();
+    }
+}
