@@ -2,6 +2,7 @@
 
 pub mod basins;
 pub mod reproduce;
+pub mod shards;
 pub mod simulate;
 pub mod storable;
 pub mod theory;

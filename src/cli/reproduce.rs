@@ -5,7 +5,8 @@
 //! published claims, and fails (non-zero exit) if and only if a check fails:
 //! a contradicted claim is a finding. With `--resume`, claims already
 //! finished in `DIR` at the same size and crate version are read back instead
-//! of run again.
+//! of run again. `--shard K/N` and `--merge DIR…` split the claims' work
+//! across machines and assemble it (`super::shards`).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,6 +39,17 @@ pub struct ReproduceArgs {
     /// verdicts back from NAME.json.
     #[arg(long)]
     pub resume: bool,
+    /// Compute only shard K of N (1 ≤ K ≤ N) of every selected claim's work
+    /// units and write them under --out (NAME.units/); no figures or report.
+    /// Claims without work units run whole in shard 1. Assemble the N
+    /// directories with --merge.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Assemble the shards written by `--shard K/N` into these N directories:
+    /// writes the figures, their data, REPORT.md and the checks and verdicts
+    /// into --out as one unsharded run would (the size comes from the shards).
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub merge: Vec<PathBuf>,
 }
 
 /// One claim to report: read back from an earlier run, or to be run.
@@ -48,7 +60,7 @@ struct Planned {
 }
 
 /// The claims selected by `--only` (all by default), in registry order.
-fn select(only: &[String]) -> anyhow::Result<Vec<&'static Claim>> {
+pub(super) fn select(only: &[String]) -> anyhow::Result<Vec<&'static Claim>> {
     for name in only {
         if validation::find(name).is_none() {
             let known: Vec<&str> = REGISTRY.iter().map(|c| c.name).collect();
@@ -198,8 +210,14 @@ fn run_all(planned: Vec<Planned>, args: &ReproduceArgs, size: Size) -> Results {
 
 /// Runs `plam reproduce`.
 pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
+    if !args.merge.is_empty() {
+        return super::shards::merge(&args);
+    }
     let claims = select(&args.only)?;
     let size = if args.quick { Size::Quick } else { Size::Full };
+    if let Some(shard) = &args.shard {
+        return super::shards::shard(&args, shard, &claims, size);
+    }
     let planned = plan(&claims, &args, size);
     let resumed: Vec<&str> = planned
         .iter()
@@ -210,7 +228,7 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
         eprintln!("resumed (not rerun): {}", resumed.join(", "));
     }
     let clock = report::Stopwatch::start();
-    let Results { checks, verdicts } = run_all(planned, &args, size);
+    let results = run_all(planned, &args, size);
     let resumed_text = if resumed.is_empty() {
         String::new()
     } else {
@@ -220,14 +238,44 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
             resumed.join(", ")
         )
     };
+    let run = Run {
+        size,
+        claims: claims.len(),
+        seconds: clock.seconds(),
+        origin: resumed_text,
+        resumed,
+    };
+    finish(&args, &run, results)
+}
+
+/// How a run was made, for the report's header and the JSON output.
+pub(super) struct Run<'a> {
+    /// The size the claims ran at.
+    pub size: Size,
+    /// How many claims are reported.
+    pub claims: usize,
+    /// Wall-clock seconds of the run.
+    pub seconds: f64,
+    /// A sentence on where results not computed here come from (or empty).
+    pub origin: String,
+    /// Claims read back with --resume.
+    pub resumed: Vec<&'a str>,
+}
+
+/// Writes `REPORT.md`, prints the checks and verdicts (or the JSON object),
+/// and fails iff a check failed.
+pub(super) fn finish(args: &ReproduceArgs, run: &Run, results: Results) -> anyhow::Result<()> {
+    let Results { checks, verdicts } = results;
+    let size = run.size;
     let header = format!(
-        "`plam reproduce{}` (plam {}), {} claim(s), total {:.1} s.{resumed_text} Figures and \
+        "`plam reproduce{}` (plam {}), {} claim(s), total {:.1} s.{} Figures and \
          their data (JSON, with seeds) are next to this file. Tolerances are justified in \
          theory/validation.md, cited as (V1), (V2)…",
-        if args.quick { " --quick" } else { "" },
+        if size == Size::Quick { " --quick" } else { "" },
         env!("CARGO_PKG_VERSION"),
-        claims.len(),
-        clock.seconds()
+        run.claims,
+        run.seconds,
+        run.origin
     );
     let path = report::write_report(&args.out, &header, &checks, &verdicts)?;
     let failed = checks.iter().filter(|c| !c.passed).count();
@@ -236,7 +284,7 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
             "size": size,
             "report": path,
             "failed": failed,
-            "resumed": resumed,
+            "resumed": run.resumed,
             "checks": checks,
             "verdicts": verdicts,
         }))?;

@@ -10,8 +10,9 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::shard::{self, Work};
 use super::{Results, Size};
 use crate::data::patterns::{PatternKind, Patterns};
 use crate::figures::report::{save_figure, Check, Stopwatch};
@@ -37,8 +38,8 @@ pub const SEED: u64 = 0xBA51_0002;
 /// Synchronous step cap, eq. (M31).
 pub const MAX_STEPS: usize = 100;
 
-/// One (coupling, α) measurement.
-#[derive(Debug, Clone, Serialize)]
+/// One (coupling, α) measurement: a work unit of the claim.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadPoint {
     /// Requested load.
     pub alpha: f64,
@@ -106,30 +107,25 @@ fn point(
     })
 }
 
-/// The two sweeps over `alphas`: asymmetric couplings at every
-/// load, symmetric couplings up to the first load where the basin vanishes.
+/// The two sweeps over `alphas`, one work unit per (coupling, α):
+/// asymmetric couplings at every load, symmetric couplings up to the first
+/// load where the basin vanishes (a shard computes every symmetric load; the
+/// stop is applied when the units are assembled). `None` in a shard.
 fn sweep(
+    work: &mut Work,
     n: usize,
     alphas: &[f64],
     epochs: usize,
     trials: usize,
-) -> Result<(Vec<LoadPoint>, Vec<LoadPoint>)> {
-    let mut asym = Vec::new();
-    let mut sym = Vec::new();
-    for (k, &alpha) in alphas.iter().enumerate() {
-        let seed = SEED + k as u64;
-        asym.push(point(n, alpha, seed, Coupling::Asymmetric, epochs, trials)?);
-    }
-    for (k, &alpha) in alphas.iter().enumerate() {
-        let seed = SEED + k as u64;
-        let pt = point(n, alpha, seed, Coupling::Symmetric, epochs, trials)?;
-        let closed = pt.basin == 0.0;
-        sym.push(pt);
-        if closed {
-            break;
-        }
-    }
-    Ok((asym, sym))
+) -> Result<Option<(Vec<LoadPoint>, Vec<LoadPoint>)>> {
+    let loads: Vec<(u64, f64)> = (SEED..).zip(alphas.iter().copied()).collect();
+    let at = |coupling| {
+        move |&(seed, alpha): &(u64, f64)| point(n, alpha, seed, coupling, epochs, trials)
+    };
+    let asym = work.map("asymmetric", &loads, at(Coupling::Asymmetric))?;
+    let closed = |p: &LoadPoint| p.basin == 0.0;
+    let sym = work.map_until("symmetric", &loads, at(Coupling::Symmetric), closed)?;
+    Ok(asym.zip(sym))
 }
 
 /// (M28) Monotone decay of the asymmetric basin.
@@ -326,6 +322,12 @@ fn build_figure(n: usize, asym: &[LoadPoint], sym: &[LoadPoint]) -> Figure {
 /// Runs the claim: the load sweeps, checks (M28)–(M30), and
 /// `basins_load.{svg,png,json}`.
 pub fn run(size: Size, out: &Path) -> Result<Results> {
+    shard::whole("basins_load", size, out, units)
+}
+
+/// [`run`] over work units ([`shard`]): `None` in a shard.
+pub fn units(work: &mut Work, out: &Path) -> Result<Option<Results>> {
+    let size = work.size();
     let n = size.pick(100, 1000);
     let alphas: Vec<f64> = match size {
         Size::Quick => vec![0.1, 0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.5],
@@ -333,7 +335,9 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     };
     let trials = size.pick(2, 1);
     let epochs = 10_000;
-    let (asym, sym) = sweep(n, &alphas, epochs, trials)?;
+    let Some((asym, sym)) = sweep(work, n, &alphas, epochs, trials)? else {
+        return Ok(None);
+    };
 
     let mut checks = vec![decay_check(&asym)];
     checks.extend(vanishing_checks(&asym, &sym));
@@ -367,5 +371,5 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         &checks,
         &verdicts,
     )?;
-    Ok(Results { checks, verdicts })
+    Ok(Some(Results { checks, verdicts }))
 }

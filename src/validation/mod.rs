@@ -5,7 +5,10 @@
 //!
 //! A claim is one file in this directory exposing
 //! `pub fn run(size: Size, out: &Path) -> Result<Results>`, plus one line
-//! in [`REGISTRY`]. The same registry drives the thin binaries in
+//! in [`REGISTRY`]. A claim whose expensive pieces are independent also
+//! exposes them as work units (`pub fn units`, [`shard`]), so that
+//! `plam reproduce --shard K/N` splits it across machines and `--merge`
+//! assembles it. The same registry drives the thin binaries in
 //! `validation/` (`cargo run --release --bin NAME -- [--quick] [--out DIR]`,
 //! their command line in `validation/common.rs`),
 //! `plam reproduce [--quick]` and the CI regression test
@@ -26,6 +29,7 @@ pub mod basins_retrieval;
 pub mod capacity;
 pub mod resume;
 pub mod rs_stability;
+pub mod shard;
 pub mod stabilities_fixed_norm;
 pub mod stabilities_gradient_descent;
 
@@ -48,6 +52,11 @@ impl Size {
     }
 }
 
+/// A claim written over work units: computes (or reads back) its units
+/// through the [`shard::Work`] and, when it has them all, assembles its
+/// figure into the directory and returns its results.
+pub type UnitsFn = fn(&mut shard::Work, &Path) -> Result<Option<Results>>;
+
 /// A claim: a name (also the figure's file stem and the binary's name), a
 /// one-line summary, and the function that checks it.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +67,11 @@ pub struct Claim {
     pub summary: &'static str,
     /// Runs the claim at a size, writing figures into a directory.
     pub run: fn(Size, &Path) -> Result<Results>,
+    /// The claim written over work units ([`shard`]), so that
+    /// `plam reproduce --shard K/N` splits it across machines and `--merge`
+    /// assembles it; `None` for a claim that shard 1 runs whole. It returns
+    /// `None` when the work gave it only a shard of its units.
+    pub units: Option<UnitsFn>,
     /// Measured wall-clock seconds at (quick, full) size, see
     /// [`Claim::expected_seconds`].
     pub seconds: (f64, f64),
@@ -95,36 +109,42 @@ pub const REGISTRY: &[Claim] = &[
     Claim {
         name: "stabilities_fixed_norm",
         summary: "P(Δ) of fixed-norm pseudo-likelihood training matches the replica theory",
+        units: Some(stabilities_fixed_norm::units),
         run: stabilities_fixed_norm::run,
         seconds: (34.7, 311.0),
     },
     Claim {
         name: "stabilities_gradient_descent",
         summary: "unbounded-norm gradient descent follows the fixed-norm theory at λ = λ(t)",
+        units: Some(stabilities_gradient_descent::units),
         run: stabilities_gradient_descent::run,
         seconds: (1.3, 29.0),
     },
     Claim {
         name: "capacity",
         summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1",
+        units: None,
         run: capacity::run,
         seconds: (6.9, 150.0),
     },
     Claim {
         name: "rs_stability",
         summary: "(α, λ) phase diagram: training error and the replicon line",
+        units: None,
         run: rs_stability::run,
         seconds: (8.5, 32.0),
     },
     Claim {
         name: "basins_retrieval",
         summary: "at α = 0.4 pseudo-likelihood retrieves from farther than every classical rule",
+        units: None,
         run: basins_retrieval::run,
         seconds: (9.9, 1500.0),
     },
     Claim {
         name: "basins_load",
         summary: "PL basins against α: the symmetric basin vanishes first, asymmetry grows",
+        units: Some(basins_load::units),
         run: basins_load::run,
         seconds: (41.9, 12600.0),
     },
@@ -141,14 +161,54 @@ pub fn find(name: &str) -> Option<&'static Claim> {
 /// the error message, so a crash is reported like any other failure.
 pub fn run_claim(claim: &Claim, size: Size, out: &Path) -> Results {
     let clock = Stopwatch::start();
-    let mut results = match (claim.run)(size, out) {
+    let results = (claim.run)(size, out);
+    label(claim, results, clock.seconds())
+}
+
+/// Runs a claim that has work units on `work` ([`shard::Work`]): `None`
+/// for a shard (which only writes its units), else the results labelled as
+/// [`run_claim`] labels them, the units read back from shards counting with
+/// the runtime they took there. Errors are those of a shard (whose claim
+/// failed) and a merge's refusals (missing or mismatched units); a claim
+/// that fails while assembling a merge yields a FAIL check, as in
+/// [`run_claim`].
+pub fn run_claim_on(claim: &Claim, work: &mut shard::Work, out: &Path) -> Result<Option<Results>> {
+    let Some(units) = claim.units else {
+        return Err(crate::Error::InvalidInput(format!(
+            "{} has no work units: it runs whole",
+            claim.name
+        )));
+    };
+    let clock = Stopwatch::start();
+    let outcome = units(work, out);
+    work.refusal()?;
+    let total = clock.seconds() + work.replayed_seconds();
+    match (outcome, work.is_shard()) {
+        (Err(e), true) => Err(e),
+        (Ok(None), true) => Ok(None),
+        (Ok(Some(_)), true) | (Ok(None), false) => Err(crate::Error::Other(format!(
+            "{}: a claim must assemble exactly when it has all its units",
+            claim.name
+        ))),
+        (outcome, false) => Ok(Some(label(
+            claim,
+            outcome.map(Option::unwrap_or_default),
+            total,
+        ))),
+    }
+}
+
+/// Labels a claim's outcome: its name on every check and verdict, `total`
+/// seconds where the claim did not time one, an error as one FAIL check,
+/// and a FAIL check when the claim returned none.
+fn label(claim: &Claim, outcome: Result<Results>, total: f64) -> Results {
+    let mut results = match outcome {
         Ok(r) => r,
         Err(e) => Results {
             checks: vec![Check::at_least("ran to completion", 0.0, 1.0).note(format!("error: {e}"))],
             verdicts: Vec::new(),
         },
     };
-    let total = clock.seconds();
     if results.checks.is_empty() {
         results.checks.push(
             Check::at_least("produced checks", 0.0, 1.0).note("the claim returned no checks"),

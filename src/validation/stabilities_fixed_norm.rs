@@ -12,11 +12,12 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::shard::{self, Work};
 use super::{stats, Results, Size};
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::report::{nan_if_null, save_figure, Check, Stopwatch};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::stabilities::Stabilities;
 use crate::learning::{train_fixed_norm_reached, Coupling, FixedNormConfig, Problem};
@@ -44,7 +45,7 @@ pub const LAMBDAS: [f64; 4] = [0.2, 0.8, 1.6, 6.4];
 pub const TRAIN_TOL: f64 = 1e-10;
 
 /// Pooled statistics of all stabilities at one (α, λ, N).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SizeStats {
     /// Network size.
     pub n: usize,
@@ -60,7 +61,9 @@ pub struct SizeStats {
     pub var_se: f64,
     /// See `mean_se`; floored at the Poisson error of a single count.
     pub eps_se: f64,
-    /// KS distance of the pooled stabilities from the theory.
+    /// KS distance of the pooled stabilities from the theory (NaN, written
+    /// null, until measured).
+    #[serde(deserialize_with = "nan_if_null")]
     pub ks: f64,
     /// Number of pooled stabilities.
     pub count: usize,
@@ -166,7 +169,7 @@ fn pool(n: usize, seed_list: Vec<u64>, all: &[f64], per_net: &[Moments]) -> Resu
 }
 
 /// Results at one (α, λ).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Cell {
     alpha: f64,
     lambda: f64,
@@ -393,36 +396,39 @@ fn add_max_margin(theory: Panel, alpha: f64) -> Result<Panel> {
     }
 }
 
-/// The panel of one (α, λ): the histogram of the stabilities at N_L against
-/// the theory, zoomed on the bulk of the theory law so narrow peaks (large
-/// λ) are resolved by the bins. Returns the histogram for the JSON too.
-fn simulation_panel(
-    plan: Plan,
-    alpha: f64,
-    lambda: f64,
-    sol: &Solution,
-    m: &Measured,
-) -> Result<(Panel, Histogram)> {
+/// The Δ range of the histogram of one (α, λ): the bulk of the theory law
+/// with a margin, inside the theory panels' range.
+fn histogram_range(sol: &Solution) -> (f64, f64) {
     let (lo, hi) = THEORY_RANGE;
-    let (hlo, hhi) = (
+    (
         (sol.quantile(1e-3) - 0.4).max(lo),
         (sol.quantile(1.0 - 1e-3) + 0.4).min(hi),
-    );
-    let hist = Histogram::new(&m.xl, hlo, hhi, 70)?;
+    )
+}
+
+/// The panel of one (α, λ): the histogram of the stabilities at N_L against
+/// the theory, zoomed on the bulk of the theory law so narrow peaks (large
+/// λ) are resolved by the bins.
+fn simulation_panel(plan: Plan, sol: &Solution, cell: &Cell) -> Panel {
+    let (hlo, hhi) = histogram_range(sol);
+    let hist = &cell.histogram;
     let peak = hist.density.iter().cloned().fold(0.0, f64::max);
     let th_peak = theory_curve(sol, hlo, hhi)
         .iter()
         .map(|p| p.1)
         .fold(0.0, f64::max);
     let top = 1.15 * peak.max(th_peak).max(0.45);
-    let panel = Panel::new("Δ", "P(Δ)")
-        .title(format!("α = {alpha}, λ = {lambda}"))
+    Panel::new("Δ", "P(Δ)")
+        .title(format!("α = {}, λ = {}", cell.alpha, cell.lambda))
         .x_range(hlo, hhi)
         .y_range(0.0, top)
         .legend(LegendAt::UpperRight)
         .note(format!("N = {}, {} nets", plan.n_large, plan.seeds))
-        .note(format!("KS = {:.3}", m.large.ks))
-        .note(format!("ε = {:.3} ({:.3})", m.large.moments.eps, sol.eps))
+        .note(format!("KS = {:.3}", cell.large.ks))
+        .note(format!(
+            "ε = {:.3} ({:.3})",
+            cell.large.moments.eps, sol.eps
+        ))
         .with(Series::histogram(
             "simulation",
             hist.edges.clone(),
@@ -435,59 +441,96 @@ fn simulation_panel(
             theory_curve(sol, hlo, hhi),
             Dash::Solid,
             palette::BLUE,
+        ))
+}
+
+/// One (α, λ), the claim's work unit: its results and its checks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CellUnit {
+    cell: Cell,
+    checks: Vec<Check>,
+}
+
+/// Trains the networks at (α, λ), checks them against the theory (KS or
+/// W1, and the moments) and histograms the stabilities at N_L.
+fn measure_cell(plan: Plan, alpha: f64, lambda: f64) -> Result<CellUnit> {
+    let clock = Stopwatch::start();
+    let sol = solve_pl(alpha, lambda)?;
+    let m = measure(plan, alpha, lambda, &sol)?;
+    let secs = clock.seconds();
+    let tag = format!("α = {alpha}, λ = {lambda}");
+    let fit = if lambda < SHARP_LAMBDA {
+        ks_check(plan, &m, &tag)
+    } else {
+        w1_check(plan, &sol, &m, &tag)?
+    };
+    let mut checks = vec![fit.runtime(secs)];
+    checks.extend(
+        moment_checks(plan, &sol, &m, &tag)
+            .into_iter()
+            .map(|c| c.runtime(secs)),
+    );
+    let (hlo, hhi) = histogram_range(&sol);
+    let histogram = Histogram::new(&m.xl, hlo, hhi, 70)?;
+    let cell = Cell {
+        alpha,
+        lambda,
+        theory_eps: sol.eps,
+        theory_mean: sol.mean,
+        theory_var: sol.var,
+        small: m.small,
+        large: m.large,
+        histogram,
+    };
+    Ok(CellUnit { cell, checks })
+}
+
+/// The panels of one load: the theory panel (every norm, the Hebbian and
+/// maximal-margin limits), then one simulation panel per norm.
+fn load_panels(plan: Plan, alpha: f64, row: &[CellUnit]) -> Result<Vec<Panel>> {
+    let (lo, hi) = THEORY_RANGE;
+    let mut theory = theory_panel(alpha);
+    let mut sims = Vec::new();
+    for (kl, CellUnit { cell, .. }) in row.iter().enumerate() {
+        let sol = solve_pl(alpha, cell.lambda)?;
+        theory.push(Series::line(
+            format!("λ = {}", cell.lambda),
+            theory_curve(&sol, lo, hi),
+            Dash::Solid,
+            palette::seq(kl),
         ));
-    Ok((panel, hist))
+        sims.push(simulation_panel(plan, &sol, cell));
+    }
+    let mut panels = vec![add_max_margin(theory, alpha)?];
+    panels.extend(sims);
+    Ok(panels)
 }
 
 /// Runs the claim at `size`, writing `stabilities_fixed_norm.{svg,png,json}`:
 /// per load, the theory panel and one simulation panel per norm.
 pub fn run(size: Size, out: &Path) -> Result<Results> {
+    shard::whole("stabilities_fixed_norm", size, out, units)
+}
+
+/// [`run`] over work units ([`shard`]), one per (α, λ): `None` in a shard.
+pub fn units(work: &mut Work, out: &Path) -> Result<Option<Results>> {
+    let size = work.size();
     let plan = Plan::of(size);
-    let mut checks = Vec::new();
-    let mut cells = Vec::new();
+    let grid: Vec<(f64, f64)> = ALPHAS
+        .iter()
+        .flat_map(|&a| LAMBDAS.iter().map(move |&l| (a, l)))
+        .collect();
+    let Some(measured) = work.map("cells", &grid, |&(a, l)| measure_cell(plan, a, l))? else {
+        return Ok(None);
+    };
     let mut panels = Vec::new();
-    for &alpha in ALPHAS.iter() {
-        let (lo, hi) = THEORY_RANGE;
-        let mut theory = theory_panel(alpha);
-        let mut sims = Vec::new();
-        for (kl, &lambda) in LAMBDAS.iter().enumerate() {
-            let clock = Stopwatch::start();
-            let sol = solve_pl(alpha, lambda)?;
-            theory.push(Series::line(
-                format!("λ = {lambda}"),
-                theory_curve(&sol, lo, hi),
-                Dash::Solid,
-                palette::seq(kl),
-            ));
-            let m = measure(plan, alpha, lambda, &sol)?;
-            let secs = clock.seconds();
-            let tag = format!("α = {alpha}, λ = {lambda}");
-            let fit = if lambda < SHARP_LAMBDA {
-                ks_check(plan, &m, &tag)
-            } else {
-                w1_check(plan, &sol, &m, &tag)?
-            };
-            checks.push(fit.runtime(secs));
-            checks.extend(
-                moment_checks(plan, &sol, &m, &tag)
-                    .into_iter()
-                    .map(|c| c.runtime(secs)),
-            );
-            let (panel, histogram) = simulation_panel(plan, alpha, lambda, &sol, &m)?;
-            sims.push(panel);
-            cells.push(Cell {
-                alpha,
-                lambda,
-                theory_eps: sol.eps,
-                theory_mean: sol.mean,
-                theory_var: sol.var,
-                small: m.small,
-                large: m.large,
-                histogram,
-            });
-        }
-        panels.push(add_max_margin(theory, alpha)?);
-        panels.extend(sims);
+    for (&alpha, row) in ALPHAS.iter().zip(measured.chunks(LAMBDAS.len())) {
+        panels.extend(load_panels(plan, alpha, row)?);
+    }
+    let (mut checks, mut cells) = (Vec::new(), Vec::new());
+    for unit in measured {
+        checks.extend(unit.checks);
+        cells.push(unit.cell);
     }
     let fig = Figure::new(
         "Fixed-norm training: stabilities against the replica theory",
@@ -495,10 +538,10 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         panels,
     );
     save(out, size, plan, &fig, &cells, &checks)?;
-    Ok(Results {
+    Ok(Some(Results {
         checks,
         verdicts: Vec::new(),
-    })
+    }))
 }
 
 /// Writes the figure with its metadata and checks.

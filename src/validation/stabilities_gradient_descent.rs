@@ -21,11 +21,12 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::shard::{self, Work};
 use super::{stats, Results, Size};
 use crate::data::patterns::{PatternKind, Patterns};
-use crate::figures::report::{num, save_figure, Check, Stopwatch};
+use crate::figures::report::{nan_if_null, num, save_figure, Check, Stopwatch};
 use crate::figures::verdict::{Interval, Verdict};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::{
@@ -50,7 +51,7 @@ pub const SEED: u64 = 0x5EED_0002;
 pub const ALPHAS: [f64; 2] = [0.4, 1.5];
 
 /// One stored epoch.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct SnapStats {
     epoch: usize,
     /// Two-sample KS between GD at N_L and the fixed-norm optimum at λ(t)
@@ -73,7 +74,7 @@ struct SnapStats {
 }
 
 /// One load's trajectory and snapshots at both sizes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Run {
     alpha: f64,
     n_small: usize,
@@ -82,11 +83,15 @@ struct Run {
     seed_large: u64,
     trajectory: Vec<TrajectoryPoint>,
     snapshots: Vec<SnapStats>,
-    /// dλ/d ln t fitted over the last decade of epochs.
+    /// dλ/d ln t fitted over the last decade of epochs (NaN, written null,
+    /// without two distinct late epochs).
+    #[serde(deserialize_with = "nan_if_null")]
     late_slope: f64,
     /// The same at N_S.
+    #[serde(deserialize_with = "nan_if_null")]
     late_slope_small: f64,
     /// Training ε at the first epoch of that decade (the ln t law needs 0).
+    #[serde(deserialize_with = "nan_if_null")]
     late_start_eps: f64,
     /// The theory's asymptotic slope 1/(2κ*(α)) (None above α = 2).
     max_margin_slope: Option<f64>,
@@ -156,8 +161,8 @@ impl Plan {
 }
 
 /// Compares one snapshot epoch with the theory at λ(t) and with the
-/// fixed-norm optimum on the same patterns; returns its statistics, the
-/// (V6) check and the theory at λ(t) of N_L.
+/// fixed-norm optimum on the same patterns; returns its statistics and the
+/// (V6) check.
 ///
 /// The per-row learning rate of the mean loss scales like 1/N, so the two
 /// sizes reach different norms at the same epoch: each is compared with the
@@ -173,7 +178,7 @@ fn compare_snapshot(
     n_large: usize,
     (ss, problem_s): (&Snapshot, &Problem),
     (sl, problem_l): (&Snapshot, &Problem),
-) -> Result<(SnapStats, Check, Solution)> {
+) -> Result<(SnapStats, Check)> {
     let (lam, lam_sd) = {
         let (m, v) = stats::mean_var(&sl.lambda);
         (m, v.sqrt())
@@ -221,7 +226,7 @@ fn compare_snapshot(
         theory_eps: sol.eps,
         eps,
     };
-    Ok((snap, check, sol))
+    Ok((snap, check))
 }
 
 /// The Δ range of a snapshot's histogram: the bulk of the theory law with
@@ -285,21 +290,27 @@ fn late_slope(trajectory: &[TrajectoryPoint], epochs: usize) -> f64 {
     })
 }
 
-/// Trains both sizes at load α and compares every snapshot; returns the
-/// run, its checks and its snapshot panels.
-fn run_load(alpha: f64, plan: &Plan) -> Result<(Run, Vec<Check>, Vec<Panel>, f64)> {
+/// One load, the claim's work unit: its run, the (V6) check of every
+/// snapshot and the seconds the unit took.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct LoadUnit {
+    run: Run,
+    checks: Vec<Check>,
+    seconds: f64,
+}
+
+/// Trains both sizes at load α and compares every snapshot.
+fn run_load(alpha: f64, plan: &Plan) -> Result<LoadUnit> {
     let clock = Stopwatch::start();
     let (seed_s, small, problem_s) = train(plan.n_small, alpha, plan.epochs, &plan.snaps)?;
     let (seed_l, large, problem_l) = train(plan.n_large, alpha, plan.epochs, &plan.snaps)?;
     let secs = clock.seconds();
     let mut checks = Vec::new();
-    let mut panels = Vec::new();
     let mut snap_stats = Vec::new();
     for (ss, sl) in small.snapshots.iter().zip(&large.snapshots) {
-        let (snap, check, sol) =
+        let (snap, check) =
             compare_snapshot(alpha, plan.n_large, (ss, &problem_s), (sl, &problem_l))?;
         checks.push(check.runtime(secs));
-        panels.push(snapshot_panel(alpha, plan.n_large, &snap, &sol));
         snap_stats.push(snap);
     }
     let mm_slope = if alpha < 2.0 {
@@ -322,7 +333,22 @@ fn run_load(alpha: f64, plan: &Plan) -> Result<(Run, Vec<Check>, Vec<Panel>, f64
         snapshots: snap_stats,
         max_margin_slope: mm_slope,
     };
-    Ok((run, checks, panels, secs))
+    Ok(LoadUnit {
+        run,
+        checks,
+        seconds: secs,
+    })
+}
+
+/// The snapshot panels of one load, against the theory at each λ(t).
+fn snapshot_panels(run: &Run) -> Result<Vec<Panel>> {
+    run.snapshots
+        .iter()
+        .map(|snap| {
+            let sol = solve_pl(run.alpha, snap.lambda)?;
+            Ok(snapshot_panel(run.alpha, run.n_large, snap, &sol))
+        })
+        .collect()
 }
 
 /// The paper's source for the gradient-descent claims.
@@ -552,17 +578,30 @@ fn norm_panel(runs: &[Run]) -> Panel {
 
 /// Runs the claim at `size`, writing `stabilities_gradient_descent.{svg,png,json}`.
 pub fn run(size: Size, out: &Path) -> Result<Results> {
+    shard::whole("stabilities_gradient_descent", size, out, units)
+}
+
+/// [`run`] over work units ([`shard`]), one per load: `None` in a shard.
+pub fn units(work: &mut Work, out: &Path) -> Result<Option<Results>> {
+    let size = work.size();
     let plan = Plan::of(size);
+    let Some(loads) = work.map("loads", &ALPHAS, |&alpha| run_load(alpha, &plan))? else {
+        return Ok(None);
+    };
     let mut checks = Vec::new();
     let mut verdicts = Vec::new();
     let mut runs = Vec::new();
     let mut panels = Vec::new();
-    for &alpha in &ALPHAS {
-        let (run, c, p, secs) = run_load(alpha, &plan)?;
-        verdicts.extend(verdicts_of(&run, secs));
+    for LoadUnit {
+        run,
+        checks: c,
+        seconds,
+    } in loads
+    {
+        verdicts.extend(verdicts_of(&run, seconds));
+        panels.extend(snapshot_panels(&run)?);
         runs.push(run);
         checks.extend(c);
-        panels.extend(p);
     }
     panels.push(norm_panel(&runs));
     // Lay out: one row per α (snapshots), the norm panel on its own row.
@@ -593,5 +632,5 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         &checks,
         &verdicts,
     )?;
-    Ok(Results { checks, verdicts })
+    Ok(Some(Results { checks, verdicts }))
 }
