@@ -128,7 +128,11 @@ const CLAIM_LOADS: [f64; 15] = [
 /// [`claim_epoch_symmetric`], this estimates the claim's training cost.
 #[divan::bench(types = [f64, f32], args = CLAIM_LOADS, sample_count = 5)]
 fn claim_epoch_asymmetric<T: Real>(bencher: Bencher, alpha: f64) {
-    epoch::<T>(bencher, &problem_at(alpha, Coupling::Asymmetric), Form::Auto);
+    epoch::<T>(
+        bencher,
+        &problem_at(alpha, Coupling::Asymmetric),
+        Form::Auto,
+    );
 }
 
 /// A symmetric epoch of the `basins_load` claim ([`Form::Auto`]).
