@@ -6,6 +6,7 @@ use crate::error::{ensure, finite, Error, Result};
 use crate::learning::couplings::symmetrize_sum;
 use crate::learning::precision::{Precision, Real};
 use crate::learning::problem::{Coupling, Operands, Problem, Workspace};
+use crate::learning::span::{flops_per_epoch, Form, SpanState};
 use crate::learning::trajectory::{Recorder, Snapshot, TrajectoryPoint};
 use crate::numerics::rng;
 use nalgebra::DMatrix;
@@ -97,73 +98,114 @@ pub struct GdResult {
 
 /// Full-batch gradient descent on one problem, one epoch at a time, with
 /// couplings, fields and residuals in precision `T` (the engine of
-/// [`train_gd`], public for benchmarks and custom protocols).
+/// [`train_gd`], public for benchmarks and custom protocols). It iterates J
+/// itself or its coefficients in the span of the patterns (eq. (T16)),
+/// whichever is cheaper (eq. (T18)) unless a [`Form`] is given.
 pub struct GradientDescent<'a, T: Real = f64> {
     problem: &'a Problem,
     ops: Cow<'a, Operands<T>>,
-    ws: Workspace<T>,
-    j: DMatrix<T>,
+    state: State<T>,
     beta: f64,
     lr: f64,
     fresh: bool,
 }
 
+/// What gradient descent iterates: J and its buffers, or the span state.
+enum State<T: Real> {
+    Direct { ws: Workspace<T>, j: DMatrix<T> },
+    Span(Box<SpanState<T>>),
+}
+
 impl<'a, T: Real> GradientDescent<'a, T> {
-    /// Starts from couplings `j0` (checked with [`Problem::check_couplings`]).
+    /// Starts from couplings `j0` (checked with [`Problem::check_couplings`]),
+    /// in the cheaper form for the problem ([`Form::Auto`]).
     pub fn new(problem: &'a Problem, j0: DMatrix<T>, beta: f64, lr: f64) -> Result<Self> {
+        Self::with_form(problem, j0, beta, lr, Form::Auto)
+    }
+
+    /// Starts from couplings `j0` in the given form.
+    pub fn with_form(
+        problem: &'a Problem,
+        j0: DMatrix<T>,
+        beta: f64,
+        lr: f64,
+        form: Form,
+    ) -> Result<Self> {
         check_rates(beta, lr)?;
         problem.check_couplings(&j0)?;
         let ops = problem.operands_in::<T>();
-        let mut ws = Workspace::new(&ops);
-        if T::FUSED_UPDATE && problem.coupling() != Coupling::Symmetric {
-            ws.g = DMatrix::zeros(0, 0);
-        }
+        let state = match form.resolve(problem) {
+            Form::Span => State::Span(Box::new(SpanState::new(&ops, j0, problem.coupling()))),
+            _ => {
+                let mut ws = Workspace::new(&ops);
+                if T::FUSED_UPDATE && problem.coupling() != Coupling::Symmetric {
+                    ws.g = DMatrix::zeros(0, 0);
+                }
+                State::Direct { ws, j: j0 }
+            }
+        };
         Ok(Self {
             problem,
             ops,
-            ws,
-            j: j0,
+            state,
             beta,
             lr,
             fresh: false,
         })
     }
 
-    /// The current couplings.
-    pub fn couplings(&self) -> &DMatrix<T> {
-        &self.j
+    /// The form being iterated ([`Form::Direct`] or [`Form::Span`]).
+    pub fn form(&self) -> Form {
+        match self.state {
+            State::Direct { .. } => Form::Direct,
+            State::Span(_) => Form::Span,
+        }
+    }
+
+    /// Floating-point operations of the matrix products of one epoch, eq. (T18).
+    pub fn flops_per_step(&self) -> f64 {
+        flops_per_epoch(self.problem, self.form())
+    }
+
+    /// The current couplings (formed from the span coefficients if needed).
+    pub fn couplings(&self) -> Cow<'_, DMatrix<T>> {
+        match &self.state {
+            State::Direct { j, .. } => Cow::Borrowed(j),
+            State::Span(s) => Cow::Owned(s.couplings(&self.ops)),
+        }
     }
 
     /// The mean loss L (eq. (T3), summed in f64) at the current couplings;
     /// leaves the fields and residual in place so that the next
     /// [`step`](Self::step) reuses them.
     pub fn loss(&mut self) -> f64 {
-        let l = self.ws.eval(&self.ops, &self.j, self.beta, true);
+        let l = match &mut self.state {
+            State::Direct { ws, j } => ws.eval(&self.ops, j, self.beta, true),
+            State::Span(s) => s.eval(&self.ops, self.beta, true),
+        };
         self.fresh = true;
         l
     }
 
     /// The fields H = J X at the current couplings (after [`loss`](Self::loss)).
-    fn fields(&self) -> &DMatrix<T> {
-        &self.ws.h
+    fn fields(&self) -> Cow<'_, DMatrix<T>> {
+        match &self.state {
+            State::Direct { ws, .. } => Cow::Borrowed(&ws.h),
+            State::Span(s) => Cow::Owned(s.fields()),
+        }
     }
 
-    /// One epoch J ← J − η ∇L (eq. (T10)): two matrix products. Fails with
-    /// [`Error::Diverged`] if the couplings become non-finite.
+    /// One epoch J ← J − η ∇L (eq. (T10)): two matrix products (direct), or
+    /// A ← A − η R̃ (eq. (T16)). Fails with [`Error::Diverged`] if the
+    /// couplings become non-finite.
     pub fn step(&mut self) -> Result<()> {
-        if !self.fresh {
-            self.ws.eval(&self.ops, &self.j, self.beta, false);
-        }
-        self.fresh = false;
-        let finite = if T::FUSED_UPDATE && self.problem.coupling() != Coupling::Symmetric {
-            self.ws.descend_fused(&self.ops, &mut self.j, self.lr);
-            all_finite(&self.j)
-        } else {
-            self.ws.eval_gradient(&self.ops);
-            if self.problem.coupling() == Coupling::Symmetric {
-                symmetrize_sum(&mut self.ws.g);
+        let fresh = std::mem::replace(&mut self.fresh, false);
+        let finite = match &mut self.state {
+            State::Direct { ws, j } => {
+                direct_step(self.problem, &self.ops, ws, j, self.beta, self.lr, fresh)
             }
-            subtract_scaled(&mut self.j, T::of_f64(self.lr), &self.ws.g)
+            State::Span(s) if fresh => s.apply_residual(self.lr),
+            State::Span(s) => s.step_fused(&self.ops, self.beta, self.lr),
         };
         if !finite {
             return Err(Error::Diverged(format!(
@@ -172,6 +214,32 @@ impl<'a, T: Real> GradientDescent<'a, T> {
             )));
         }
         Ok(())
+    }
+}
+
+/// One direct epoch J ← J − η G (eq. (T10)), evaluating fields and residual
+/// first unless `fresh`; whether J stays finite.
+fn direct_step<T: Real>(
+    problem: &Problem,
+    ops: &Operands<T>,
+    ws: &mut Workspace<T>,
+    j: &mut DMatrix<T>,
+    beta: f64,
+    lr: f64,
+    fresh: bool,
+) -> bool {
+    if !fresh {
+        ws.eval(ops, j, beta, false);
+    }
+    if T::FUSED_UPDATE && problem.coupling() != Coupling::Symmetric {
+        ws.descend_fused(ops, j, lr);
+        all_finite(j)
+    } else {
+        ws.eval_gradient(ops);
+        if problem.coupling() == Coupling::Symmetric {
+            symmetrize_sum(&mut ws.g);
+        }
+        subtract_scaled(j, T::of_f64(lr), &ws.g)
     }
 }
 
@@ -261,7 +329,8 @@ fn train_gd_in<T: Real>(
                     cfg.lr
                 )));
             }
-            let (h, j) = (T::matrix_f64(gd.fields()), T::matrix_f64(gd.couplings()));
+            let (h, j) = (gd.fields(), gd.couplings());
+            let (h, j) = (T::matrix_f64(&h), T::matrix_f64(&j));
             rec.record(epoch, problem, &h, &j, l)?;
         }
         if epoch == cfg.epochs {
@@ -279,7 +348,7 @@ fn train_gd_in<T: Real>(
     }
     let (trajectory, snapshots) = rec.finish();
     Ok(GdResult {
-        j: T::matrix_f64(&gd.j).into_owned(),
+        j: T::matrix_f64(&gd.couplings()).into_owned(),
         trajectory,
         snapshots,
     })

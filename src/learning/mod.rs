@@ -11,6 +11,8 @@
 //! - [`gradient_descent`]: [`train_gd`], plain full-batch gradient descent with
 //!   learning rate η from a zero, Hebbian or small random start (eq. (T10)),
 //!   recorded at log-spaced epochs by [`trajectory`] (eq. (T12));
+//!   [`span`] holds the cheaper form of the same descent in the span of the
+//!   patterns (eqs. (T16)–(T18));
 //! - [`precision`]: f32 or f64 kernels for gradient descent (statistics in f64);
 //! - [`stabilities`]: Δ_i^μ (eq. (T2)) and their distances to a given law;
 //! - [`couplings`]: elementary operations on coupling matrices.
@@ -24,6 +26,7 @@ pub mod fixed_norm;
 pub mod gradient_descent;
 pub mod precision;
 pub mod problem;
+pub mod span;
 mod sphere;
 pub mod stabilities;
 pub mod trajectory;
@@ -35,5 +38,6 @@ pub use fixed_norm::{
 pub use gradient_descent::{train_gd, GdConfig, GdObserver, GdResult, GradientDescent, Init};
 pub use precision::{Precision, Real};
 pub use problem::{Coupling, Problem};
+pub use span::Form;
 pub use stabilities::{Comparison, Stabilities};
 pub use trajectory::{log_epochs, Snapshot, TrajectoryPoint};

@@ -74,6 +74,26 @@ impl<T: Real> Operands<T> {
         }
     }
 
+    /// The inputs X, N×P.
+    pub(crate) fn x(&self) -> &DMatrix<T> {
+        &self.x
+    }
+
+    /// The inputs transposed, Xᵀ (P×N).
+    pub(crate) fn xt(&self) -> &DMatrix<T> {
+        &self.xt
+    }
+
+    /// The labels Y, R×P.
+    pub(crate) fn y(&self) -> &DMatrix<T> {
+        &self.y
+    }
+
+    /// Whether J has a masked (zero) diagonal.
+    pub(crate) fn is_masked(&self) -> bool {
+        self.masked
+    }
+
     /// Zeroes the diagonal of a network's couplings.
     pub(crate) fn constrain(&self, m: &mut DMatrix<T>) {
         if self.masked {
