@@ -2,6 +2,7 @@
 //! (theory/replica.md eqs. (R4), (R7) and §7), with its options and the
 //! reason it stopped.
 
+use super::expectation::TGRID;
 use super::law::Law;
 use super::moments::Moments;
 use super::solution::Solution;
@@ -120,6 +121,8 @@ struct Newton<'a> {
     hi: f64,
     /// Δ-breakpoints and the u they were placed at.
     panels: (f64, Vec<f64>),
+    /// The t-grid's images among them, the hints for the next placement.
+    images: [f64; TGRID.len()],
 }
 
 /// A Newton step from ln S and dS/du at one u.
@@ -180,18 +183,21 @@ impl<'a> Newton<'a> {
             lo: f64::NEG_INFINITY,
             hi: f64::INFINITY,
             panels: (f64::NAN, Vec::new()),
+            images: [f64::NAN; TGRID.len()],
         }
     }
 
     /// Moves the law to u, with the Δ-breakpoints of the last pass when u has
     /// moved by at most [`REUSE_PANELS`] since they were placed (each costs
     /// a proximal solve; the adaptive rule does not depend on where panel
-    /// edges fall, and the truncation |t| ≤ 9 then shifts by O(φ(9)·δu)).
+    /// edges fall, and the truncation |t| ≤ 9 then shifts by O(φ(9)·δu)),
+    /// otherwise with new ones solved from the last ones.
     fn move_to(&mut self, u: f64) {
         self.law.set_ln_x(u);
         let close = (u - self.panels.0).abs() <= REUSE_PANELS; // false before the first pass
         if !close {
-            self.panels = (u, self.law.delta_breakpoints());
+            self.images = self.law.tgrid_images(&self.images);
+            self.panels = (u, self.law.delta_breakpoints_from(&self.images));
         }
     }
 
