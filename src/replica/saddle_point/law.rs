@@ -280,3 +280,44 @@ impl Law {
         self.prox(-std::f64::consts::SQRT_2 * puruspe::inverfc(2.0 * p))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replica::loss::{Hinge, PseudoLikelihood, Square};
+
+    /// The law of loss `i` (pseudo-likelihood, square, hinge) at ln x = `u`.
+    fn law(i: usize, u: f64) -> Law {
+        let loss: Arc<dyn Loss> = match i {
+            0 => Arc::new(PseudoLikelihood::new(2.0).unwrap()),
+            1 => Arc::new(Square::new(1.5, 0.5).unwrap()),
+            _ => Arc::new(Hinge::new(1.0, 0.5).unwrap()),
+        };
+        Law::new(loss, u, 1e-12, 400)
+    }
+
+    #[test]
+    fn warm_started_prox_finds_the_cold_root() {
+        // Hints: the roots at x ten times smaller and e⁸ times larger, points
+        // on either side of t (one of them the wrong side), none, infinite.
+        // Both paths stop within 2ε relative of the root in r = |Δ* − t|, so
+        // they agree to 4ε·r plus one rounding of t + r: 8ε(|t| + r) bounds it.
+        for i in 0..3 {
+            let at = law(i, 1.0);
+            let near = [law(i, 1.0 - 10f64.ln()), law(i, 9.0)];
+            for t in [-9.0, -2.5, -0.3, 0.0, 0.7, 2.5, 9.0] {
+                let cold = at.prox(t);
+                let mut hints: Vec<f64> = near.iter().map(|l| l.prox(t)).collect();
+                hints.extend([t - 3.0, t + 3.0, f64::NAN, f64::INFINITY]);
+                for h in hints {
+                    let warm = at.prox_near(t, h, 2.0 * f64::EPSILON);
+                    let bound = 8.0 * f64::EPSILON * (t.abs() + (cold - t).abs());
+                    assert!(
+                        (warm - cold).abs() <= bound,
+                        "loss {i}, t = {t}, hint {h}: {warm} vs {cold}"
+                    );
+                }
+            }
+        }
+    }
+}

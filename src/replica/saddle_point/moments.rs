@@ -51,7 +51,8 @@ impl Law {
 
     /// S and dS/du at the current x by the full adaptive rule on the panels
     /// between `bp`, without the other moments: the same integrand components
-    /// as the first two of [`Law::moments`], so the same S and dS/du.
+    /// as the first two of [`Law::moments`], so the same S and dS/du unless
+    /// that pass refines a panel for one of its other moments.
     pub(super) fn saddle(&self, alpha: f64, bp: &[f64]) -> Result<(f64, f64)> {
         let r = self.expect_with(
             |p| {

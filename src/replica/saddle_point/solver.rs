@@ -290,9 +290,12 @@ impl<'a> Newton<'a> {
     /// 10-point Gauss rule, S and dS/du only) until |ln S| < [`ROUGH_UNTIL`];
     /// then passes of the full rule for S and dS/du only, until one meets the
     /// stopping rule; then full passes with every moment, the first of which
-    /// to meet the stopping rule is accepted. The S-only pass sits within the
-    /// rough rule's error (~1e-12 in ln S) of the root, the Newton step from
-    /// it puts the returned point at the rounding level, where the solution
+    /// to meet the stopping rule is accepted. The S-only passes give the full
+    /// passes' S and dS/du (bit for bit unless the full rule refines a panel
+    /// for another moment), so the iterates are those of full passes. The
+    /// S-only pass that meets the rule is within the
+    /// tolerance (1e-12 in ln S) of the root; the Newton step from it puts
+    /// the returned point at the rounding level, where the solution
     /// no longer depends on the path that reached it (ε ≈ Φ(−xλ) has
     /// d ln ε/d ln x ≈ −(xλ)², so a residual of 1e-12 in ln S would show in
     /// ε's tenth digit where xλ ~ 30). The bracket restarts after the rough
@@ -385,6 +388,30 @@ mod tests {
         assert!(s.termination.converged());
         assert_eq!(s.termination.residual(), s.residual);
         assert!(s.residual < 1e-11);
+    }
+
+    #[test]
+    fn saddle_only_pass_gives_the_full_pass_s() {
+        // The S-only passes stand in for full passes: same integrand
+        // components on the same panels, so the same S and dS/du, bit for bit
+        // unless the full pass refines a panel for one of its other moments.
+        // Both are then held to the quadrature's 1e-12 relative to ∫|f|, which
+        // is S itself for the positive (Δ*−t)² and (Δ*−t)²∂Δ*/∂t: 2e-12.
+        let hinge: Arc<dyn Loss> = Arc::new(crate::replica::loss::Hinge::new(1.0, 0.5).unwrap());
+        for (loss, a, u) in [
+            (pl(1.6), 0.4, 3.3),
+            (pl(10.0), 3.0, -2.7),
+            (pl(1e3), 1e-3, 63209.0),
+            (hinge, 3.0, 0.1),
+        ] {
+            let law = Law::new(loss, u, 1e-12, 400);
+            let bp = law.delta_breakpoints();
+            let (s, ds) = law.moments(law.prox(0.0), &bp).unwrap().saddle(a);
+            let (s1, ds1) = law.saddle(a, &bp).unwrap();
+            let ctx = format!("α = {a}, ln x = {u}");
+            assert!((s1 - s).abs() <= 2e-12 * s, "{ctx}: S {s1} vs {s}");
+            assert!((ds1 - ds).abs() <= 2e-12 * ds, "{ctx}: dS/du {ds1} vs {ds}");
+        }
     }
 
     #[test]
