@@ -130,7 +130,7 @@ impl Law {
             return None;
         }
         let (p0, dp0) = self.prox_log_form(t, s, r0);
-        if !p0.is_finite() || !(dp0 < 0.0) {
+        if !p0.is_finite() || dp0.is_nan() || dp0 >= 0.0 {
             return None;
         }
         let newton = r0 - p0 / dp0;
