@@ -17,6 +17,8 @@ pub const T_MAX: f64 = 9.0;
 const LADDER: [f64; 15] = [
     -32.0, -16.0, -8.0, -4.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0,
 ];
+/// The t-grid whose images Δ*(t) are breakpoints of the Δ-space quadrature.
+pub(super) const TGRID: [f64; 9] = [-T_MAX, -5.0, -2.5, -1.0, 0.0, 1.0, 2.5, 5.0, T_MAX];
 /// Ladder rungs further than this from the transition (in Δ) are dropped:
 /// beyond it the t-grid's own breakpoints already resolve the density.
 const LADDER_REACH: f64 = 1.0;
@@ -87,8 +89,18 @@ impl Law {
     /// Breakpoints in Δ: images of a t-grid, kinks, and the loss's slope
     /// transitions ± multiples of its width.
     pub(super) fn delta_breakpoints(&self) -> Vec<f64> {
-        const TGRID: [f64; 9] = [-T_MAX, -5.0, -2.5, -1.0, 0.0, 1.0, 2.5, 5.0, T_MAX];
-        let mut b: Vec<f64> = TGRID.iter().map(|&t| self.prox_to(t, 1e-6)).collect();
+        self.delta_breakpoints_from(&self.tgrid_images(&[f64::NAN; TGRID.len()]))
+    }
+
+    /// The images Δ*(t) of the t-grid of [`Self::delta_breakpoints`], each
+    /// solved from its image at a nearby x in `hints` (NaN for none).
+    pub(super) fn tgrid_images(&self, hints: &[f64; TGRID.len()]) -> [f64; TGRID.len()] {
+        std::array::from_fn(|i| self.prox_near(TGRID[i], hints[i], 1e-6))
+    }
+
+    /// [`Self::delta_breakpoints`] from the t-grid's images.
+    pub(super) fn delta_breakpoints_from(&self, images: &[f64; TGRID.len()]) -> Vec<f64> {
+        let mut b: Vec<f64> = images.to_vec();
         let (lo, hi) = (b[0], b[TGRID.len() - 1]);
         let w = self.loss.width();
         for c in self.loss.transitions(self.scale.ln) {

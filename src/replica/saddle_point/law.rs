@@ -90,6 +90,14 @@ impl Law {
     /// panel edges fall, and moving the outermost ones (t = ±9) by δ changes
     /// the truncated mass by only φ(9)·δ ≈ 1e-18·δ.
     pub(super) fn prox_to(&self, t: f64, tol: f64) -> f64 {
+        self.prox_near(t, f64::NAN, tol)
+    }
+
+    /// [`Self::prox_to`] started from `hint`, the proximal point of t at a
+    /// nearby x (NaN for none): Newton from the hint inside a bracket grown
+    /// outwards from it, instead of a bracket doubled from r = 1/λ. The root
+    /// and its tolerance are the same; only the path to them is shorter.
+    pub(super) fn prox_near(&self, t: f64, hint: f64, tol: f64) -> f64 {
         for k in &self.kinks {
             let (a, b) = self.gap(k);
             if t >= a && t <= b {
@@ -102,10 +110,61 @@ impl Law {
         }
         // s = +1: the root lies above t (ℓ′(Δ*) < 0); s = −1: below.
         let s = if g0 < t { 1.0 } else { -1.0 };
+        let r0 = s * (hint - t);
+        if let Some((r_lo, r_hi, start)) = self.prox_bracket_near(t, s, r0) {
+            return t + s * self.prox_newton(t, s, (r_lo, r_hi), start, tol);
+        }
         let Some((r_lo, r_hi)) = self.prox_bracket(t, s) else {
             return f64::NAN;
         };
-        t + s * self.prox_newton(t, s, r_lo, r_hi, tol)
+        t + s * self.prox_newton(t, s, (r_lo, r_hi), 0.5 * (r_lo + r_hi), tol)
+    }
+
+    /// A bracket [r_lo, r_hi] of the root grown from a hint r0 > 0, and the
+    /// Newton point from r0 to start at (the midpoint when that point leaves
+    /// the bracket): the far end starts twice the Newton step away and
+    /// doubles its distance until φ changes sign. `None` without a usable
+    /// hint or when φ stays non-finite.
+    fn prox_bracket_near(&self, t: f64, s: f64, r0: f64) -> Option<(f64, f64, f64)> {
+        if !(r0 > 0.0 && r0.is_finite()) {
+            return None;
+        }
+        let (p0, dp0) = self.prox_log_form(t, s, r0);
+        if !p0.is_finite() || dp0.is_nan() || dp0 >= 0.0 {
+            return None;
+        }
+        let newton = r0 - p0 / dp0;
+        let mut step = 2.0 * (newton - r0).abs() + f64::EPSILON * r0;
+        let (mut lo, mut hi) = (r0, r0);
+        loop {
+            if p0 > 0.0 {
+                lo = hi;
+                hi = r0 + step;
+                if !hi.is_finite() {
+                    return None;
+                }
+                if self.prox_log_form(t, s, hi).0 <= 0.0 {
+                    break;
+                }
+            } else {
+                hi = lo;
+                lo = (r0 - step).max(0.5 * lo);
+                let p = self.prox_log_form(t, s, lo).0;
+                if p.is_nan() {
+                    return None;
+                }
+                if p >= 0.0 {
+                    break;
+                }
+            }
+            step *= 2.0;
+        }
+        let start = if newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        Some((lo, hi, start))
     }
 
     /// The log form φ(t + s·r) = ln(−s·xℓ′) − ln r and dφ/dr; φ = −∞ once ℓ′
@@ -138,10 +197,11 @@ impl Law {
         Some((r_lo, r_hi))
     }
 
-    /// Newton on φ(r) = 0 inside [r_lo, r_hi], bisecting whenever the Newton
-    /// step leaves the bracket, to relative tolerance `tol`.
-    fn prox_newton(&self, t: f64, s: f64, mut r_lo: f64, mut r_hi: f64, tol: f64) -> f64 {
-        let mut r = 0.5 * (r_lo + r_hi);
+    /// Newton on φ(r) = 0 from `start` inside [r_lo, r_hi], bisecting
+    /// whenever the Newton step leaves the bracket, to relative tolerance `tol`.
+    fn prox_newton(&self, t: f64, s: f64, bracket: (f64, f64), start: f64, tol: f64) -> f64 {
+        let (mut r_lo, mut r_hi) = bracket;
+        let mut r = start;
         for _ in 0..200 {
             let (p, dp) = self.prox_log_form(t, s, r);
             if p == 0.0 {
@@ -218,5 +278,46 @@ impl Law {
             return f64::NAN;
         }
         self.prox(-std::f64::consts::SQRT_2 * puruspe::inverfc(2.0 * p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replica::loss::{Hinge, PseudoLikelihood, Square};
+
+    /// The law of loss `i` (pseudo-likelihood, square, hinge) at ln x = `u`.
+    fn law(i: usize, u: f64) -> Law {
+        let loss: Arc<dyn Loss> = match i {
+            0 => Arc::new(PseudoLikelihood::new(2.0).unwrap()),
+            1 => Arc::new(Square::new(1.5, 0.5).unwrap()),
+            _ => Arc::new(Hinge::new(1.0, 0.5).unwrap()),
+        };
+        Law::new(loss, u, 1e-12, 400)
+    }
+
+    #[test]
+    fn warm_started_prox_finds_the_cold_root() {
+        // Hints: the roots at x ten times smaller and e⁸ times larger, points
+        // on either side of t (one of them the wrong side), none, infinite.
+        // Both paths stop within 2ε relative of the root in r = |Δ* − t|, so
+        // they agree to 4ε·r plus one rounding of t + r: 8ε(|t| + r) bounds it.
+        for i in 0..3 {
+            let at = law(i, 1.0);
+            let near = [law(i, 1.0 - 10f64.ln()), law(i, 9.0)];
+            for t in [-9.0, -2.5, -0.3, 0.0, 0.7, 2.5, 9.0] {
+                let cold = at.prox(t);
+                let mut hints: Vec<f64> = near.iter().map(|l| l.prox(t)).collect();
+                hints.extend([t - 3.0, t + 3.0, f64::NAN, f64::INFINITY]);
+                for h in hints {
+                    let warm = at.prox_near(t, h, 2.0 * f64::EPSILON);
+                    let bound = 8.0 * f64::EPSILON * (t.abs() + (cold - t).abs());
+                    assert!(
+                        (warm - cold).abs() <= bound,
+                        "loss {i}, t = {t}, hint {h}: {warm} vs {cold}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -49,6 +49,23 @@ impl Law {
         (alpha * r2, alpha * r2_slope)
     }
 
+    /// S and dS/du at the current x by the full adaptive rule on the panels
+    /// between `bp`, without the other moments: the same integrand components
+    /// as the first two of [`Law::moments`], so the same S and dS/du unless
+    /// that pass refines a panel for one of its other moments.
+    pub(super) fn saddle(&self, alpha: f64, bp: &[f64]) -> Result<(f64, f64)> {
+        let r = self.expect_with(
+            |p| {
+                let r2 = p.resid * p.resid;
+                [r2, 2.0 * r2 * p.slope]
+            },
+            false,
+            bp,
+        )?;
+        let [r2, r2_slope] = r.value;
+        Ok((alpha * r2, alpha * r2_slope))
+    }
+
     /// The moments at the current x, about the centre `c`, on the panels
     /// between `bp`.
     pub(super) fn moments(&self, c: f64, bp: &[f64]) -> Result<Moments> {
