@@ -495,7 +495,7 @@ fn protocol_panels(
     results: &[RuleResult],
     n: usize,
     pick: impl Fn(&RuleResult) -> &ProtocolResult,
-    name: &str,
+    (name, short): (&str, &str),
 ) -> [Panel; 2] {
     let mut curves = Panel::new("initial overlap m_IN", "final overlap m_F")
         .title(name)
@@ -504,7 +504,7 @@ fn protocol_panels(
         .legend(LegendAt::None)
         .note(format!("α = {ALPHA}, N = {n}"));
     let mut retrieved = Panel::new("initial overlap m_IN", "fraction retrieved exactly")
-        .title(format!("{name}: basin (mean curve / per pattern)"))
+        .title(format!("{short}: basin (mean curve / per pattern)"))
         .x_range(0.0, 1.0)
         .y_range(0.0, 1.02)
         .legend(LegendAt::UpperLeft);
@@ -534,7 +534,10 @@ fn build_figure(results: &[RuleResult], n: usize) -> Figure {
         results,
         n,
         |r| &r.paper,
-        "the paper's protocol: 10 synchronous steps",
+        (
+            "the paper's protocol: 10 synchronous steps",
+            "paper's protocol",
+        ),
     );
     for (label, m_f, _) in PAPER_PANEL {
         let k = results
@@ -557,7 +560,7 @@ fn build_figure(results: &[RuleResult], n: usize) -> Figure {
         results,
         n,
         |r| &r.converged,
-        "converged: fixed point, 2-cycle or 100 steps",
+        ("converged: fixed point, 2-cycle or 100 steps", "converged"),
     );
     Figure::new(
         "Retrieval at α = 0.4: pseudo-likelihood against classical rules (points: the paper's panel)",
