@@ -13,7 +13,11 @@ use nalgebra::DMatrix;
 use plam::error::Error;
 use plam::memory::couplings::{asymmetry, asymmetry_measures, stabilities};
 use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
-use plam::memory::retrieval::{basin_sizes, flips_for, retrieval_curve, storage, RetrievalOptions};
+use plam::memory::protocol::Protocol;
+use plam::memory::retrieval::{
+    basin_sizes, basin_sizes_with, curve_basin, flips_for, retrieval_curve, retrieval_curve_with,
+    storage, CurveCriterion, RetrievalOptions,
+};
 use plam::memory::rules::{
     hebb, max_margin, perceptron, pseudo_inverse, symmetric_perceptron, unlearning,
     UnlearningOptions,
@@ -944,4 +948,42 @@ fn asymmetry_measures_match_their_closed_forms() {
     let mut zero_row = j.clone();
     zero_row.row_mut(3).fill(0.0);
     assert!(asymmetry_measures(&zero_row).is_err());
+}
+
+#[test]
+fn the_mean_curve_basin_is_the_bisection_bracket_of_the_mean_curve() {
+    // Eq. (M35): at k_c flips every relaxation is retrieved (the mean curve
+    // is 1), at k_c + 1 some is not; checked with direct curve points, under
+    // both protocols (M33)–(M34). The paper's flips truncate, so the m_IN of
+    // k flips is 1 − 2k/N exactly (N = 100: no rounding at these values).
+    let (n, p) = (100, 30);
+    let xi = patterns(n, p, 101);
+    let net = Network::new(perceptron(&xi, 0.5, 10_000).unwrap().couplings).unwrap();
+    let opts = RetrievalOptions {
+        dynamics: sync(100),
+        trials: 2,
+        seed: 6,
+    };
+    for protocol in [Protocol::paper(), Protocol::Converged] {
+        let b = curve_basin(&net, &xi, &opts, &protocol, CurveCriterion::Exact).unwrap();
+        assert!(b.reached && b.flips > 0 && b.flips < n / 2, "{b:?}");
+        let m = |k: usize| 1.0 - 2.0 * k as f64 / n as f64;
+        let pts = retrieval_curve_with(&net, &xi, &[m(b.flips), m(b.flips + 1)], &opts, &protocol)
+            .unwrap();
+        assert_eq!(pts[0].flips, b.flips);
+        assert_eq!(pts[0].retrieved, 1.0, "{protocol:?}");
+        assert_eq!(pts[0].m_final, 1.0);
+        assert!(pts[1].retrieved < 1.0, "{protocol:?}");
+        // The mean curve reaches 1 only when the worst pattern does: not
+        // beyond the per-pattern mean (M20).
+        let per = basin_sizes_with(&net, &xi, &opts, &protocol).unwrap();
+        assert!(
+            b.basin_size <= per.basin_size,
+            "{} > {}",
+            b.basin_size,
+            per.basin_size
+        );
+        let loose = curve_basin(&net, &xi, &opts, &protocol, CurveCriterion::WithinOneOverN);
+        assert!(loose.unwrap().basin_size >= b.basin_size);
+    }
 }

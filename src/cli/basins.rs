@@ -2,7 +2,7 @@
 //! on random ±1 patterns and measure its storage, basins of attraction
 //! (eq. (M20) of `theory/memory.md`) or retrieval curve (eq. (M18)).
 
-use crate::cli::values::PrecisionArg;
+use crate::cli::values::{CurveCriterionArg, PrecisionArg, ProtocolArg};
 use crate::cli::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
 use clap::ValueEnum;
@@ -11,8 +11,10 @@ use plam::compare::simulation::mean_effective_norm;
 use plam::data::patterns::{PatternKind, Patterns};
 use plam::learning::{Coupling, FixedNormConfig, GdConfig};
 use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use plam::memory::protocol::Protocol;
 use plam::memory::retrieval::{
-    basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,
+    basin_sizes_with, curve_basin, retrieval_curve_with, storage, CurveBasin, RetrievalOptions,
+    RetrievalPoint,
 };
 use plam::memory::rules::{self, PlTraining, UnlearningOptions};
 use plam::replica::capacity;
@@ -115,9 +117,15 @@ pub struct NetworkArgs {
     /// Zero-temperature dynamics of the measurement.
     #[arg(long, value_enum, default_value = "sync")]
     pub dynamics: DynamicsArg,
-    /// Step cap of the dynamics (synchronous steps or asynchronous sweeps).
-    #[arg(long, default_value_t = 1000)]
-    pub max_steps: usize,
+    /// Step cap of the dynamics (synchronous steps or asynchronous sweeps);
+    /// with --protocol paper, the exact step budget. Default 1000 (converged)
+    /// or 10 (paper).
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Retrieval protocol: converged (eq. (M33)) or the paper's fixed budget
+    /// of synchronous steps (eq. (M34)).
+    #[arg(long, value_enum, default_value = "converged")]
+    pub protocol: ProtocolArg,
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -131,6 +139,22 @@ pub struct BasinsArgs {
     /// Random flip sets per pattern (each bisected separately).
     #[arg(long, default_value_t = 1)]
     pub trials: usize,
+    /// Basin definition: per-pattern bisection averaged (eq. (M20)), or where
+    /// the mean retrieval curve reaches 1 (the paper's, eq. (M35)).
+    #[arg(long, value_enum, default_value = "per-pattern")]
+    pub basin: BasinDefinition,
+    /// --basin curve: when the mean curve counts as having reached 1.
+    #[arg(long, value_enum, default_value = "exact")]
+    pub criterion: CurveCriterionArg,
+}
+
+/// How `plam basins` defines the basin size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BasinDefinition {
+    /// Mean over patterns of each pattern's bisected threshold, eq. (M20).
+    PerPattern,
+    /// 1 − the smallest m_IN from which the mean curve reaches 1, eq. (M35).
+    Curve,
 }
 
 /// Arguments of `plam retrieval`.
@@ -170,6 +194,9 @@ struct Built {
     training_steps: Option<usize>,
     dynamics: Schedule,
     max_steps: usize,
+    /// The retrieval protocol (omitted for the default, converged).
+    #[serde(skip_serializing_if = "is_converged")]
+    protocol: Protocol,
     trials: usize,
     /// Fraction of patterns that are fixed points.
     storage: f64,
@@ -448,6 +475,7 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
     if !(a.alpha.is_finite() && a.alpha > 0.0) {
         bail!("--alpha must be a positive number, got {}", a.alpha);
     }
+    protocol(a).check(&options(a, trials).dynamics)?;
     let pats = Patterns::generate(a.n, a.alpha, PatternKind::Binary, a.seed)?;
     let xi = pats.xi;
     let p = xi.ncols();
@@ -475,7 +503,8 @@ fn build(a: &NetworkArgs, trials: usize) -> anyhow::Result<Built> {
         training: t.training,
         training_steps: t.steps,
         dynamics: schedule(a.dynamics),
-        max_steps: a.max_steps,
+        max_steps: max_steps(a),
+        protocol: protocol(a),
         trials,
         storage: st.fixed_points,
         unstable_spins: st.unstable_spins,
@@ -495,11 +524,28 @@ fn schedule(d: DynamicsArg) -> Schedule {
     }
 }
 
+fn is_converged(p: &Protocol) -> bool {
+    *p == Protocol::Converged
+}
+
+/// The protocol of `a`, with its step budget for the paper's.
+fn protocol(a: &NetworkArgs) -> Protocol {
+    a.protocol.protocol(a.max_steps)
+}
+
+/// The step cap (converged, default 1000) or budget (paper, default 10).
+fn max_steps(a: &NetworkArgs) -> usize {
+    match protocol(a) {
+        Protocol::Paper { steps } => steps,
+        Protocol::Converged => a.max_steps.unwrap_or(1000),
+    }
+}
+
 fn options(a: &NetworkArgs, trials: usize) -> RetrievalOptions {
     RetrievalOptions {
         dynamics: DynamicsOptions {
             schedule: schedule(a.dynamics),
-            max_steps: a.max_steps,
+            max_steps: max_steps(a),
             seed: a.seed,
         },
         trials,
@@ -521,11 +567,59 @@ struct BasinsOut<'a> {
     per_pattern: &'a [f64],
 }
 
+#[derive(Serialize)]
+struct CurveBasinOut<'a> {
+    #[serde(flatten)]
+    built: &'a Built,
+    basin_definition: &'static str,
+    #[serde(flatten)]
+    basin: &'a CurveBasin,
+}
+
+/// `plam basins --basin curve`: the basin where the mean curve reaches 1.
+fn run_curve_basin(args: &BasinsArgs, built: &Built) -> anyhow::Result<()> {
+    let net = built.network.as_ref().expect("network is built");
+    let b = curve_basin(
+        net,
+        &built.patterns,
+        &options(&args.net, args.trials),
+        &built.protocol,
+        args.criterion.into(),
+    )?;
+    if args.net.json {
+        return print_json(&CurveBasinOut {
+            built,
+            basin_definition: "curve",
+            basin: &b,
+        });
+    }
+    println!(
+        "rule {:?} ({}), N = {}, P = {}, alpha = {}, seed {}; storage {:.4}",
+        built.rule, built.coupling, built.n, built.p, built.alpha, built.seed, built.storage
+    );
+    println!(
+        "basin size (mean curve reaches 1, {:?}) {:.4} (m_IN^c = {:.4}, {} flips, resolution {:.4}; {} relaxations)",
+        b.criterion, b.basin_size, b.m_in_c, b.flips, b.resolution, b.relaxations
+    );
+    Ok(())
+}
+
 /// Runs `plam basins`.
 pub fn run(args: BasinsArgs) -> anyhow::Result<()> {
+    if args.basin == BasinDefinition::PerPattern && args.criterion != CurveCriterionArg::Exact {
+        bail!("--criterion applies to --basin curve only");
+    }
     let built = build(&args.net, args.trials)?;
+    if args.basin == BasinDefinition::Curve {
+        return run_curve_basin(&args, &built);
+    }
     let net = built.network.as_ref().expect("network is built");
-    let b = basin_sizes(net, &built.patterns, &options(&args.net, args.trials))?;
+    let b = basin_sizes_with(
+        net,
+        &built.patterns,
+        &options(&args.net, args.trials),
+        &built.protocol,
+    )?;
     if args.net.json {
         return print_json(&BasinsOut {
             built: &built,
@@ -578,11 +672,12 @@ pub fn run_retrieval(args: RetrievalArgs) -> anyhow::Result<()> {
     }
     let built = build(&args.net, args.trials)?;
     let net = built.network.as_ref().expect("network is built");
-    let pts = retrieval_curve(
+    let pts = retrieval_curve_with(
         net,
         &built.patterns,
         &m_ins,
         &options(&args.net, args.trials),
+        &built.protocol,
     )?;
     if args.csv {
         return print_csv(&pts);

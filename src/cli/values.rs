@@ -5,6 +5,8 @@
 use clap::ValueEnum;
 use plam::data::patterns::PatternKind;
 use plam::learning::{Coupling, Init, Precision};
+use plam::memory::protocol::{Protocol, PAPER_STEPS};
+use plam::memory::retrieval::CurveCriterion;
 
 /// The distribution of the pattern components ([`PatternKind`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,6 +86,48 @@ impl From<PrecisionArg> for Precision {
         match a {
             PrecisionArg::F32 => Precision::F32,
             PrecisionArg::F64 => Precision::F64,
+        }
+    }
+}
+
+/// The retrieval protocol ([`Protocol`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolArg {
+    /// round(N(1 − m_IN)/2) flips, relaxation to a fixed point, a 2-cycle or
+    /// --max-steps (default 1000), eq. (M33).
+    Converged,
+    /// The paper's: int(N(1 − m_IN)/2) flips and exactly --max-steps
+    /// synchronous steps (default 10), m_F after them, eq. (M34).
+    Paper,
+}
+
+impl ProtocolArg {
+    /// The library's protocol with the step budget `max_steps` (paper), or
+    /// [`PAPER_STEPS`] when none is given.
+    pub fn protocol(self, max_steps: Option<usize>) -> Protocol {
+        match self {
+            Self::Converged => Protocol::Converged,
+            Self::Paper => Protocol::Paper {
+                steps: max_steps.unwrap_or(PAPER_STEPS),
+            },
+        }
+    }
+}
+
+/// When the mean retrieval curve counts as having reached 1 ([`CurveCriterion`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CurveCriterionArg {
+    /// Every relaxation retrieved (mean m_F exactly 1).
+    Exact,
+    /// Mean m_F ≥ 1 − 1/N.
+    OneOverN,
+}
+
+impl From<CurveCriterionArg> for CurveCriterion {
+    fn from(a: CurveCriterionArg) -> Self {
+        match a {
+            CurveCriterionArg::Exact => CurveCriterion::Exact,
+            CurveCriterionArg::OneOverN => CurveCriterion::WithinOneOverN,
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod couplings;
 pub mod dynamics;
 pub mod feasibility;
 mod guarded_fields;
+pub mod protocol;
 pub mod retrieval;
 pub mod rules;
 pub mod storability;

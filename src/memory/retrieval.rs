@@ -15,11 +15,12 @@
 use crate::error::{ensure, Result};
 use crate::memory::couplings::{check_patterns, stabilities};
 use crate::memory::dynamics::{overlap, DynamicsOptions, Network};
+use crate::memory::protocol::Protocol;
 use crate::numerics::rng;
 use crate::numerics::statistics::mean_sem;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Options of the retrieval and basin measurements.
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -131,16 +132,18 @@ impl<'a> Plan<'a> {
         cols: &[usize],
         flips: &[usize],
         dyn_opts: &DynamicsOptions,
+        protocol: &Protocol,
     ) -> Result<Vec<Outcome>> {
         let x = self.states(cols, flips);
-        let r = net.relax(x, dyn_opts)?;
+        let r = protocol.relax(net, x, dyn_opts)?;
         Ok(cols
             .iter()
             .enumerate()
             .map(|(k, &c)| {
                 let xi = self.patterns.column(self.pattern_of(c));
                 let m = overlap(xi.as_slice(), r.states.column(k).as_slice());
-                let exact = r.converged[k] && r.states.column(k).iter().eq(xi.iter());
+                let equal = r.states.column(k).iter().eq(xi.iter());
+                let exact = protocol.retrieved(equal, r.converged[k]);
                 Outcome {
                     overlap: m,
                     retrieved: exact,
@@ -204,14 +207,28 @@ pub struct RetrievalPoint {
 
 /// Retrieval curve: for each `m_IN`, relax every pattern from `k =
 /// round(N(1 − m_IN)/2)` flipped spins (eq. (M17)) and average the final
-/// overlaps, eq. (M18).
+/// overlaps, eq. (M18); the converged protocol of [`retrieval_curve_with`].
 pub fn retrieval_curve(
     net: &Network,
     patterns: &DMatrix<f64>,
     m_ins: &[f64],
     opts: &RetrievalOptions,
 ) -> Result<Vec<RetrievalPoint>> {
+    retrieval_curve_with(net, patterns, m_ins, opts, &Protocol::Converged)
+}
+
+/// Retrieval curve under `protocol`, eqs. (M18), (M33)–(M34): for each
+/// `m_IN`, relax every pattern from the protocol's flip count and average
+/// the final overlaps.
+pub fn retrieval_curve_with(
+    net: &Network,
+    patterns: &DMatrix<f64>,
+    m_ins: &[f64],
+    opts: &RetrievalOptions,
+    protocol: &Protocol,
+) -> Result<Vec<RetrievalPoint>> {
     check_sizes(net, patterns)?;
+    protocol.check(&opts.dynamics)?;
     ensure(!m_ins.is_empty(), || "no initial overlaps given".into())?;
     let plan = Plan::new(patterns, opts.trials, opts.seed)?;
     let (n, p) = patterns.shape();
@@ -219,8 +236,8 @@ pub fn retrieval_curve(
     m_ins
         .iter()
         .map(|&m| {
-            let k = flips_for(n, m)?;
-            let res = plan.run(net, &cols, &vec![k; cols.len()], &opts.dynamics)?;
+            let k = protocol.flips(n, m)?;
+            let res = plan.run(net, &cols, &vec![k; cols.len()], &opts.dynamics, protocol)?;
             let mf: Vec<f64> = res.iter().map(|r| r.overlap).collect();
             let ok: Vec<f64> = res
                 .iter()
@@ -272,13 +289,26 @@ pub struct Basins {
 /// sets); the basin is `1 − m_IN^c = 2k/N`, and 0 if the pattern is not a
 /// fixed point. Every bisection round is one batched relaxation of all the
 /// unresolved (pattern, trial) pairs; there are ⌈log₂(⌊N/2⌋ + 1)⌉ rounds after
-/// the fixed-point test.
+/// the fixed-point test. The converged protocol of [`basin_sizes_with`].
 pub fn basin_sizes(
     net: &Network,
     patterns: &DMatrix<f64>,
     opts: &RetrievalOptions,
 ) -> Result<Basins> {
+    basin_sizes_with(net, patterns, opts, &Protocol::Converged)
+}
+
+/// Per-pattern basin sizes, eq. (M20), with "recalled" in the sense of
+/// `protocol`, eqs. (M33)–(M34) (the flip counts are bisected directly, so
+/// the protocols differ only in their dynamics).
+pub fn basin_sizes_with(
+    net: &Network,
+    patterns: &DMatrix<f64>,
+    opts: &RetrievalOptions,
+    protocol: &Protocol,
+) -> Result<Basins> {
     check_sizes(net, patterns)?;
+    protocol.check(&opts.dynamics)?;
     let plan = Plan::new(patterns, opts.trials, opts.seed)?;
     let (n, p) = patterns.shape();
     let total = p * opts.trials;
@@ -286,7 +316,7 @@ pub fn basin_sizes(
     let mut capped = 0;
     let mut cycled = 0;
     let recalls = |cols: &[usize], flips: &[usize]| -> Result<Vec<bool>> {
-        let r = plan.run(net, cols, flips, &opts.dynamics)?;
+        let r = plan.run(net, cols, flips, &opts.dynamics, protocol)?;
         relaxations += r.len();
         cycled += r.iter().filter(|x| x.cycled).count();
         capped += r.iter().filter(|x| !x.converged && !x.cycled).count();
@@ -311,6 +341,92 @@ pub fn basin_sizes(
         relaxations,
         cycled,
         capped,
+    })
+}
+
+/// When the mean retrieval curve counts as having reached 1, eq. (M35).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CurveCriterion {
+    /// Every relaxation retrieved, so that the mean `m_F` is exactly 1.
+    #[default]
+    Exact,
+    /// Mean `m_F ≥ 1 − 1/N` (on average at most half a wrong spin per
+    /// relaxation).
+    WithinOneOverN,
+}
+
+/// The basin read off the mean retrieval curve, eq. (M35).
+#[derive(Clone, Debug, Serialize)]
+pub struct CurveBasin {
+    /// `1 − m_IN^c = 2k_c/N`, 0 when the curve is below 1 even at `m_IN = 1`.
+    pub basin_size: f64,
+    /// The smallest realised initial overlap `1 − 2k_c/N` from which the mean
+    /// curve reaches 1 (by bisection on the flip count).
+    pub m_in_c: f64,
+    /// The largest flip count `k_c` from which the mean curve reaches 1.
+    pub flips: usize,
+    /// Whether the curve reaches 1 at all (from the patterns themselves).
+    pub reached: bool,
+    /// Resolution of `basin_size`: one flip, `2/N`.
+    pub resolution: f64,
+    /// The criterion of "reaches 1".
+    pub criterion: CurveCriterion,
+    /// Relaxations run in total.
+    pub relaxations: usize,
+}
+
+/// The basin as the paper defines it, eq. (M35): `1 − m_IN^c` with `m_IN^c`
+/// the smallest initial overlap from which the *mean* retrieval curve of
+/// `protocol` reaches 1 (`criterion`), found by bisection on the flip count
+/// `k ≤ ⌊N/2⌋` (one flip of resolution, assuming as any bisection must that
+/// the mean curve is monotone along the nested flips of eq. (M17)). Every
+/// test relaxes all `P × trials` states from the same `k`.
+pub fn curve_basin(
+    net: &Network,
+    patterns: &DMatrix<f64>,
+    opts: &RetrievalOptions,
+    protocol: &Protocol,
+    criterion: CurveCriterion,
+) -> Result<CurveBasin> {
+    check_sizes(net, patterns)?;
+    protocol.check(&opts.dynamics)?;
+    let plan = Plan::new(patterns, opts.trials, opts.seed)?;
+    let (n, p) = patterns.shape();
+    let cols: Vec<usize> = (0..p * opts.trials).collect();
+    let mut relaxations = 0;
+    let reaches = |_: &[usize], k: &[usize]| -> Result<Vec<bool>> {
+        let r = plan.run(
+            net,
+            &cols,
+            &vec![k[0]; cols.len()],
+            &opts.dynamics,
+            protocol,
+        )?;
+        relaxations += r.len();
+        let ok = match criterion {
+            CurveCriterion::Exact => r.iter().all(|x| x.retrieved),
+            CurveCriterion::WithinOneOverN => {
+                let mean = r.iter().map(|x| x.overlap).sum::<f64>() / r.len() as f64;
+                mean >= 1.0 - 1.0 / n as f64
+            }
+        };
+        Ok(vec![ok])
+    };
+    let k = recall_thresholds(1, n / 2, reaches)?[0];
+    let flips = k.unwrap_or(0);
+    Ok(CurveBasin {
+        basin_size: 2.0 * flips as f64 / n as f64,
+        m_in_c: if k.is_some() {
+            1.0 - 2.0 * flips as f64 / n as f64
+        } else {
+            1.0
+        },
+        flips,
+        reached: k.is_some(),
+        resolution: 2.0 / n as f64,
+        criterion,
+        relaxations,
     })
 }
 

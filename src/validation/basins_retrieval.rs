@@ -5,10 +5,18 @@
 //! the pseudo-inverse and Hebbian unlearning, and its basin is at least as
 //! large (the left panel of the paper's basin figure).
 //!
-//! Definitions: `theory/memory.md` (M17)–(M20); tolerances (M25)–(M27).
-//! All rules see the same patterns and, through the common seed, the same
-//! flipped spins (eq. (M17)), so their curves are compared pattern by pattern
-//! on equal footing.
+//! The panel is drawn with the paper's protocol, eq. (M34) (⌊N(1 − m_IN)/2⌋
+//! flips, m_F after exactly 10 synchronous steps), and beside it the
+//! converged protocol of eq. (M33); each gives the basin by both definitions,
+//! the mean curve's (M35, the paper's) and the per-pattern one (M20). The
+//! perceptron is the cyclic perceptron with the Gardner-normalised threshold
+//! ξh ≤ κ|J_i| stopped at zero errors (M5), the candidate that reproduces the
+//! paper's 'Perc. k' curves (M36); κ_max is the AdaTron (M8).
+//!
+//! Definitions: `theory/memory.md` (M17)–(M20), (M33)–(M36); tolerances
+//! (M25)–(M27), (M37). All rules see the same patterns and, through the common
+//! seed, the same flipped spins (eq. (M17)), so their curves are compared
+//! pattern by pattern on equal footing.
 
 use std::path::Path;
 
@@ -21,8 +29,10 @@ use crate::figures::verdict::{Interval, Verdict};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
 use crate::learning::{Coupling, GdConfig, Precision};
 use crate::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use crate::memory::protocol::Protocol;
 use crate::memory::retrieval::{
-    basin_sizes, retrieval_curve, storage, RetrievalOptions, RetrievalPoint,
+    basin_sizes_with, curve_basin, retrieval_curve_with, storage, CurveBasin, CurveCriterion,
+    RetrievalOptions, RetrievalPoint,
 };
 use crate::memory::rules::{self, PlTraining, UnlearningOptions};
 use crate::Result;
@@ -38,12 +48,44 @@ const PRECISION: Precision = Precision::F64;
 /// Seed of the patterns, flips and dreams (recorded in the JSON).
 pub const SEED: u64 = 0xBA51_0001;
 
-/// Synchronous step cap, eq. (M31): a relaxation still moving after 100
-/// steps is not retrieved and contributes its overlap at the cap.
+/// Synchronous step cap of the converged protocol, eq. (M31): a relaxation
+/// still moving after 100 steps is not retrieved and contributes its overlap
+/// at the cap.
 pub const MAX_STEPS: usize = 100;
 
 /// Load of the figure.
 pub const ALPHA: f64 = 0.4;
+
+/// One rule's measurements under one protocol, (M33) or (M34).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProtocolResult {
+    /// The protocol.
+    pub protocol: Protocol,
+    /// Retrieval curve (M18).
+    pub curve: Vec<RetrievalPoint>,
+    /// Mean per-pattern basin size (M20) and its standard error.
+    pub basin: f64,
+    /// See `basin`.
+    pub basin_err: f64,
+    /// Per-pattern basins (M20), for the jackknife error of the curve basin.
+    pub per_pattern: Vec<f64>,
+    /// The basin where the mean curve reaches 1 (M35), every relaxation
+    /// retrieved.
+    pub curve_basin: CurveBasin,
+    /// The same with mean m_F ≥ 1 − 1/N (M35).
+    pub curve_basin_one_over_n: CurveBasin,
+}
+
+impl ProtocolResult {
+    /// Jackknife standard error of the curve basin (M37): the gap between
+    /// the two smallest per-pattern basins, floored at one flip.
+    pub fn curve_basin_err(&self) -> f64 {
+        let mut b = self.per_pattern.clone();
+        b.sort_by(f64::total_cmp);
+        let gap = if b.len() >= 2 { b[1] - b[0] } else { 0.0 };
+        gap.max(self.curve_basin.resolution)
+    }
+}
 
 /// One rule's measurements.
 #[derive(Debug, Clone, Serialize)]
@@ -54,22 +96,43 @@ pub struct RuleResult {
     pub training: String,
     /// Fraction of patterns that are fixed points.
     pub storage: f64,
-    /// Mean basin size (M20) and its standard error.
-    pub basin: f64,
-    /// See `basin`.
-    pub basin_err: f64,
     /// Asymmetry of J (M16).
     pub asymmetry: f64,
-    /// Retrieval curve (M18).
-    pub curve: Vec<RetrievalPoint>,
+    /// The paper's protocol (M34): the panel.
+    pub paper: ProtocolResult,
+    /// The converged protocol (M33), beside it.
+    pub converged: ProtocolResult,
     /// Seconds spent training.
     pub train_seconds: f64,
     /// Seconds spent measuring.
     pub measure_seconds: f64,
 }
 
-/// Measures one rule's couplings: storage (M2), retrieval curve (M18),
-/// basin (M20) and asymmetry (M16).
+/// Retrieval curve (M18), per-pattern basins (M20) and the curve basins
+/// (M35) of `net` under `protocol`.
+fn measure_protocol(
+    net: &Network,
+    xi: &nalgebra::DMatrix<f64>,
+    m_grid: &[f64],
+    opts: &RetrievalOptions,
+    protocol: Protocol,
+) -> Result<ProtocolResult> {
+    let curve = retrieval_curve_with(net, xi, m_grid, opts, &protocol)?;
+    let b = basin_sizes_with(net, xi, opts, &protocol)?;
+    let at = |c| curve_basin(net, xi, opts, &protocol, c);
+    Ok(ProtocolResult {
+        protocol,
+        curve,
+        basin: b.basin_size,
+        basin_err: b.basin_size_err,
+        per_pattern: b.per_pattern,
+        curve_basin: at(CurveCriterion::Exact)?,
+        curve_basin_one_over_n: at(CurveCriterion::WithinOneOverN)?,
+    })
+}
+
+/// Measures one rule's couplings: storage (M2), asymmetry (M16), and under
+/// both protocols the retrieval curve and basins.
 fn measure(
     label: &str,
     training: String,
@@ -83,16 +146,15 @@ fn measure(
     let asymmetry = crate::memory::couplings::asymmetry(&j)?;
     let net = Network::new(j)?;
     let st = storage(&net, xi)?;
-    let curve = retrieval_curve(&net, xi, m_grid, opts)?;
-    let b = basin_sizes(&net, xi, opts)?;
+    let paper = measure_protocol(&net, xi, m_grid, opts, Protocol::paper())?;
+    let converged = measure_protocol(&net, xi, m_grid, opts, Protocol::Converged)?;
     Ok(RuleResult {
         label: label.to_string(),
         training,
         storage: st.fixed_points,
-        basin: b.basin_size,
-        basin_err: b.basin_size_err,
         asymmetry,
-        curve,
+        paper,
+        converged,
         train_seconds,
         measure_seconds: clock.seconds(),
     })
@@ -198,15 +260,16 @@ fn storage_checks(results: &[RuleResult]) -> Vec<Check> {
 /// The paper's source for the retrieval claims.
 const SOURCE: &str = "the paper (arXiv 2507.05147), basins figure, left (α = 0.4)";
 
-/// Dominance of the PL curve and basin over every other rule (M25), as
-/// verdicts: the curve is contradicted when some m_IN has z < −3.5 (the
+/// Dominance of the PL curve and per-pattern basin over every other rule
+/// (M25), under the paper's protocol (M34), as verdicts: the curve is contradicted when some m_IN has z < −3.5 (the
 /// (M25) level over the grid) and otherwise confirmed (a "nowhere below"
 /// claim can only be refuted); the basin is confirmed at z ≥ 3, contradicted
 /// at z < −3 (the (M25) level) and inconclusive between.
 fn dominance_verdicts(results: &[RuleResult], grid_points: usize) -> Vec<Verdict> {
-    let pl = &results[0];
+    let pl = &results[0].paper;
     let mut verdicts = Vec::new();
-    for r in &results[1..] {
+    for rule in &results[1..] {
+        let (label, r) = (&rule.label, &rule.paper);
         let worst = pl
             .curve
             .iter()
@@ -215,10 +278,7 @@ fn dominance_verdicts(results: &[RuleResult], grid_points: usize) -> Vec<Verdict
             .fold(f64::INFINITY, f64::min);
         verdicts.push(
             Verdict::new(
-                format!(
-                    "PL's final overlap m_F(m_IN) is nowhere below {}'s",
-                    r.label
-                ),
+                format!("PL's final overlap m_F(m_IN) is nowhere below {label}'s"),
                 SOURCE,
                 worst,
                 Interval::at_least(-3.5),
@@ -234,7 +294,7 @@ fn dominance_verdicts(results: &[RuleResult], grid_points: usize) -> Vec<Verdict
         let zb = z(pl.basin, pl.basin_err, r.basin, r.basin_err);
         verdicts.push(
             Verdict::new(
-                format!("PL's basin exceeds {}'s", r.label),
+                format!("PL's basin exceeds {label}'s"),
                 SOURCE,
                 zb,
                 Interval::at_least(3.0),
@@ -263,7 +323,7 @@ fn ordering_verdicts(results: &[RuleResult]) -> Vec<Verdict> {
     chain
         .windows(2)
         .map(|w| {
-            let (a, b) = (by(results, w[0]), by(results, w[1]));
+            let (a, b) = (&by(results, w[0]).paper, &by(results, w[1]).paper);
             let zb = z(b.basin, b.basin_err, a.basin, a.basin_err);
             Verdict::new(
                 format!("larger margin, larger basin: {} above {}", w[1], w[0]),
@@ -282,12 +342,115 @@ fn ordering_verdicts(results: &[RuleResult]) -> Vec<Verdict> {
         .collect()
 }
 
+/// The paper's panel read off `basins.png` by pixel colour (M37): for each
+/// curve, m_F at m_IN = 0.1, 0.2, …, 0.9 (1 px = 0.0025 in m_F; lines 3 px
+/// wide, so ±0.005), and the m_IN^c where the curve reaches 1 (the first
+/// m_IN after which it stays within 2 px of m_F = 1; ±0.01 over 1–3 px).
+pub const PAPER_PANEL: [(&str, [f64; 9], Option<f64>); 5] = [
+    (
+        "pseudo-likelihood",
+        [0.117, 0.229, 0.346, 0.484, 0.667, 0.981, 1.0, 1.0, 1.0],
+        Some(0.620),
+    ),
+    (
+        "perceptron κ = κ_max",
+        [0.106, 0.209, 0.322, 0.445, 0.608, 0.928, 1.0, 1.0, 1.0],
+        Some(0.635),
+    ),
+    (
+        "perceptron κ = 0.7",
+        [0.093, 0.191, 0.289, 0.396, 0.525, 0.730, 0.996, 1.0, 1.0],
+        Some(0.701),
+    ),
+    (
+        "perceptron κ = 0.1",
+        [
+            0.065, 0.122, 0.181, 0.243, 0.304, 0.374, 0.455, 0.559, 0.722,
+        ],
+        None,
+    ),
+    (
+        "perceptron κ = 0",
+        [
+            0.053, 0.107, 0.163, 0.214, 0.268, 0.326, 0.391, 0.463, 0.563,
+        ],
+        None,
+    ),
+];
+
+/// Reading precision of m_IN^c on the paper's panel (M37).
+const READ_M_IN: f64 = 0.01;
+
+/// Reading precision of m_F on the paper's panel (M37).
+const READ_M_F: f64 = 0.005;
+
+/// The paper's N is not stated; its figures' protocol uses N ≈ 1000, and the
+/// curve basin (the worst pattern's threshold) and m_F depend on N, so only a
+/// run at N = 1000 decides the comparisons with the panel.
+fn panel_undecidable(n: usize) -> Option<String> {
+    (n != 1000).then(|| format!("N = {n} is not the panel's N ≈ 1000"))
+}
+
+/// The paper's panel against the paper's protocol (M34), (M37): where the
+/// mean curves of PL, κ_max and κ = 0.7 reach 1 (the basin of (M35), with
+/// the jackknife error of the worst pattern and an allowance of the panel's
+/// reading precision plus one flip), and m_F at m_IN = 0.8 for κ = 0.1
+/// and 0 (their smooth rise; the run's standard error, allowance the
+/// reading precision).
+fn panel_verdicts(results: &[RuleResult], n: usize) -> Vec<Verdict> {
+    let mut verdicts = Vec::new();
+    for (label, m_f, m_c) in PAPER_PANEL {
+        let r = &by(results, label).paper;
+        let v = match m_c {
+            Some(c) => {
+                let basin = &r.curve_basin_one_over_n;
+                let s = READ_M_IN + basin.resolution;
+                Verdict::value(
+                    format!(
+                        "{label}: the mean m_F curve reaches 1 at m_IN ≈ {c} (basin {:.3})",
+                        1.0 - c
+                    ),
+                    SOURCE,
+                    1.0 - c,
+                    basin.basin_size,
+                    r.curve_basin_err(),
+                    s,
+                )
+                .because(format!(
+                    "basin (M35) at the paper's protocol (M34), mean m_F ≥ 1 − 1/N (the panel cannot \
+                     show a smaller deficit, (M37)); σ: jackknife of the worst pattern, s = reading \
+                     {READ_M_IN} + one flip (M37); m_IN^c = {:.3}",
+                    basin.m_in_c
+                ))
+            }
+            None => {
+                let p = r
+                    .curve
+                    .iter()
+                    .find(|p| (p.m_in_target - 0.8).abs() < 1e-9)
+                    .expect("m_IN = 0.8 is on the grid");
+                Verdict::value(
+                    format!("{label}: m_F rises smoothly, m_F(m_IN = 0.8) ≈ {}", m_f[7]),
+                    SOURCE,
+                    m_f[7],
+                    p.m_final,
+                    p.m_final_err,
+                    READ_M_F,
+                )
+                .because("the paper's protocol (M34); s = the panel's reading precision (M37)")
+            }
+        };
+        verdicts.push(v.undecidable(panel_undecidable(n)));
+    }
+    verdicts
+}
+
 /// Hebb above α_c ≈ 0.138 (M23): no retrieval even from the pattern. The
 /// bound m_F ≤ 0.6 lies halfway between the spin-glass overlap ≈ 0.3–0.4
 /// and the retrieval overlap 0.97 (M27): below it confirms, above it
 /// contradicts.
 fn hebb_verdict(results: &[RuleResult]) -> Verdict {
-    let hebb = by(results, "Hebb");
+    let hebb = &by(results, "Hebb").converged;
     let at1 = hebb.curve.last().expect("m_IN = 1 is on the grid");
     Verdict::new(
         "Hebb's rule has no retrieval state at α = 0.4 > α_c = 0.138",
@@ -304,51 +467,105 @@ fn hebb_verdict(results: &[RuleResult]) -> Verdict {
     .criterion("(M23), (M27) CONFIRMED if m_F ≤ 0.6 (halfway to the retrieval overlap 0.97)")
 }
 
-/// The two panels: final overlap m_F(m_IN) (M18) and the fraction retrieved
-/// exactly, one curve per rule.
-fn build_figure(results: &[RuleResult], n: usize) -> Figure {
-    let colors: [Rgb; 8] = [
-        palette::RED,
-        palette::seq(0),
-        palette::seq(1),
-        palette::seq(2),
-        palette::seq(3),
-        palette::GREY,
-        palette::ORANGE,
-        palette::BLUE,
-    ];
+/// Line colours in figure order (PL, κ_max, 0.7, 0.1, 0, Hebb, pinv,
+/// unlearning).
+const COLORS: [Rgb; 8] = [
+    palette::RED,
+    palette::SEQ[0],
+    palette::SEQ[1],
+    palette::SEQ[2],
+    palette::SEQ[3],
+    palette::GREY,
+    palette::ORANGE,
+    palette::BLUE,
+];
+
+/// Solid for PL and the perceptrons (the paper's curves), dashed otherwise.
+fn dash_of(label: &str) -> Dash {
+    if label.starts_with("perceptron") || label == "pseudo-likelihood" {
+        Dash::Solid
+    } else {
+        Dash::Dashed
+    }
+}
+
+/// Two panels of one protocol: m_F(m_IN) (M18) and the fraction retrieved
+/// exactly, whose legend gives the basins by both definitions.
+fn protocol_panels(
+    results: &[RuleResult],
+    n: usize,
+    pick: impl Fn(&RuleResult) -> &ProtocolResult,
+    (name, short): (&str, &str),
+) -> [Panel; 2] {
     let mut curves = Panel::new("initial overlap m_IN", "final overlap m_F")
+        .title(name)
         .x_range(0.0, 1.0)
         .y_range(0.0, 1.02)
         .legend(LegendAt::None)
-        .note(format!("α = {ALPHA}, N = {n}, sync dynamics"));
+        .note(format!("α = {ALPHA}, N = {n}"));
     let mut retrieved = Panel::new("initial overlap m_IN", "fraction retrieved exactly")
+        .title(format!("{short}: basin (mean curve / per pattern)"))
         .x_range(0.0, 1.0)
         .y_range(0.0, 1.02)
         .legend(LegendAt::UpperLeft);
-    for (r, &c) in results.iter().zip(&colors) {
-        let dash = if r.label.starts_with("perceptron") || r.label == "pseudo-likelihood" {
-            Dash::Solid
-        } else {
-            Dash::Dashed
-        };
-        curves.push(Series::line(
-            r.label.clone(),
-            r.curve.iter().map(|p| (p.m_in, p.m_final)).collect(),
-            dash,
-            c,
-        ));
+    for (r, &c) in results.iter().zip(&COLORS) {
+        let pr = pick(r);
+        let dash = dash_of(&r.label);
+        let curve =
+            |f: fn(&RetrievalPoint) -> f64| pr.curve.iter().map(|p| (p.m_in, f(p))).collect();
+        curves.push(Series::line(r.label.clone(), curve(|p| p.m_final), dash, c));
         retrieved.push(Series::line(
-            format!("{} (basin {:.3})", r.label, r.basin),
-            r.curve.iter().map(|p| (p.m_in, p.retrieved)).collect(),
+            format!(
+                "{}: {:.3} / {:.3}",
+                r.label, pr.curve_basin.basin_size, pr.basin
+            ),
+            curve(|p| p.retrieved),
             dash,
             c,
         ));
     }
+    [curves, retrieved]
+}
+
+/// The figure: the paper's protocol (M34) with the panel's curves read off
+/// the paper (points, (M37)), and the converged protocol (M33) beside it.
+fn build_figure(results: &[RuleResult], n: usize) -> Figure {
+    let [mut paper, paper_retrieved] = protocol_panels(
+        results,
+        n,
+        |r| &r.paper,
+        (
+            "the paper's protocol: 10 synchronous steps",
+            "paper's protocol",
+        ),
+    );
+    for (label, m_f, _) in PAPER_PANEL {
+        let k = results
+            .iter()
+            .position(|r| r.label == label)
+            .expect("rule ran");
+        let xy = m_f
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| ((i + 1) as f64 / 10.0, m))
+            .collect();
+        paper.push(Series::points(
+            format!("{label}, paper"),
+            xy,
+            vec![],
+            COLORS[k],
+        ));
+    }
+    let [converged, converged_retrieved] = protocol_panels(
+        results,
+        n,
+        |r| &r.converged,
+        ("converged: fixed point, 2-cycle or 100 steps", "converged"),
+    );
     Figure::new(
-        "Retrieval at α = 0.4: pseudo-likelihood against classical rules",
+        "Retrieval at α = 0.4: pseudo-likelihood against classical rules (points: the paper's panel)",
         2,
-        vec![curves, retrieved],
+        vec![paper, converged, paper_retrieved, converged_retrieved],
     )
 }
 
@@ -376,6 +593,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     let mut verdicts = dominance_verdicts(&results, m_grid.len());
     verdicts.extend(ordering_verdicts(&results));
     verdicts.push(hebb_verdict(&results));
+    verdicts.extend(panel_verdicts(&results, n));
 
     #[derive(Serialize)]
     struct Meta<'a> {
