@@ -9,7 +9,8 @@ use plam::data::patterns::{perceptron_labels, PatternKind, Patterns};
 use plam::learning::couplings::row_norms;
 use plam::learning::stabilities::Stabilities;
 use plam::learning::{
-    train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Init, Problem,
+    train_fixed_norm, train_fixed_norm_from, train_fixed_norm_reached, train_gd, Coupling,
+    FixedNormConfig, GdConfig, Init, Problem,
 };
 use plam::Error;
 use rand::SeedableRng;
@@ -193,6 +194,40 @@ fn fixed_norm_is_a_constrained_minimum() {
             // 1e-12 only absorbs the rounding of the loss.
             assert!(pr.loss(&j, 1.0) >= l0 - 1e-12, "{:?}", pr.coupling());
         }
+    }
+}
+
+/// Training from given couplings: from the (unscaled) Hebb rule it is the
+/// default training bit for bit (both retract it onto the sphere once); from
+/// random starts, at a convex point (α = 1, λ = 1.2, below λ_0 = ∞ for α < 2)
+/// every start reaches the one minimum; starts that cannot be put on the
+/// sphere are rejected.
+#[test]
+fn fixed_norm_from_given_couplings() {
+    for pr in problems(40, 1.0, PatternKind::Binary, 6) {
+        let cfg = FixedNormConfig::new(1.2);
+        let hebb = train_fixed_norm_reached(&pr, &cfg, &mut |_, _| {}).unwrap();
+        let from = train_fixed_norm_from(&pr, &cfg, &pr.hebb(), &mut |_, _| {}).unwrap();
+        assert_eq!(hebb.result.j, from.result.j, "{:?}", pr.coupling());
+        for s in 0..2 {
+            let start = random_couplings(&pr, 7 + s, 1.0);
+            let r = train_fixed_norm_from(&pr, &cfg, &start, &mut |_, _| {}).unwrap();
+            assert!(r.converged());
+            // Both stop at a relative gradient g = ‖J‖‖grad‖/L ≤ 1e-6 of a
+            // strictly convex problem, where L − L* ≤ ‖grad‖²/(2μ), i.e.
+            // (L − L*)/L ≤ g²·L/(2μ‖J‖²) = 1e-12 times a conditioning factor
+            // L/(μ‖J‖²); 1e-8 allows that factor up to 10⁴ and is far below
+            // the percent-level gap between distinct minima.
+            let rel = (r.result.loss - hebb.result.loss).abs() / hebb.result.loss;
+            assert!(rel < 1e-8, "{:?}, start {s}: {rel}", pr.coupling());
+        }
+        let bad = DMatrix::zeros(pr.rows(), pr.n());
+        assert!(train_fixed_norm_from(&pr, &cfg, &bad, &mut |_, _| {}).is_err());
+        let wrong = DMatrix::from_element(pr.rows() + 1, pr.n(), 1.0);
+        assert!(train_fixed_norm_from(&pr, &cfg, &wrong, &mut |_, _| {}).is_err());
+        let mut nan = pr.hebb();
+        nan[(0, 1)] = f64::NAN;
+        assert!(train_fixed_norm_from(&pr, &cfg, &nan, &mut |_, _| {}).is_err());
     }
 }
 

@@ -132,10 +132,52 @@ pub fn train_fixed_norm_reached(
 ) -> Result<FixedNormReached> {
     cfg.check()?;
     let sphere = Sphere::new(problem, cfg.lambda);
-    let mut x = start(problem, &sphere);
+    let x = start(problem, &sphere);
+    iterate(problem, cfg, &sphere, x, observer)
+}
+
+/// [`train_fixed_norm_reached`] from the given couplings instead of the Hebb
+/// rule: `start` (R×N, finite; a network's diagonal is zeroed) is retracted
+/// onto the sphere of norm λ (eq. (T8)), so a minimum found at another norm
+/// warm-starts this one (continuation in λ) and random couplings give
+/// independent starts (multi-start). Fails if `start` has the wrong shape, a
+/// non-finite entry, a row (the matrix, for symmetric couplings) that is
+/// zero and cannot be retracted, or (symmetric couplings) is not symmetric.
+pub fn train_fixed_norm_from(
+    problem: &Problem,
+    cfg: &FixedNormConfig,
+    start: &DMatrix<f64>,
+    observer: FixedNormObserver<'_>,
+) -> Result<FixedNormReached> {
+    cfg.check()?;
+    let mut x = start.clone();
+    problem.constrain(&mut x);
+    problem.check_couplings(&x)?;
+    let zero = if problem.coupling() == Coupling::Symmetric {
+        x.norm() == 0.0
+    } else {
+        row_norms(&x).contains(&0.0)
+    };
+    ensure(!zero, || {
+        "the starting couplings have a zero row (zero norm) and cannot be put on the sphere".into()
+    })?;
+    let sphere = Sphere::new(problem, cfg.lambda);
+    sphere.retract(&mut x);
+    iterate(problem, cfg, &sphere, x, observer)
+}
+
+/// The Riemannian L-BFGS iteration of [`train_fixed_norm_reached`] from `x`,
+/// a point of the sphere.
+fn iterate(
+    problem: &Problem,
+    cfg: &FixedNormConfig,
+    sphere: &Sphere,
+    mut x: DMatrix<f64>,
+    observer: FixedNormObserver<'_>,
+) -> Result<FixedNormReached> {
     let mut ws = Workspace::new(problem.operands());
     let mut f = ws.eval_loss(problem.operands(), &x, 1.0);
-    let mut g = riemannian_gradient(&mut ws, problem, &sphere, &x);
+    let mut g = riemannian_gradient(&mut ws, problem, sphere, &x);
     let xnorm = x.norm();
     let mut res = relative_gradient(&x, &g, f);
     let (mut n_grad, mut n_loss) = (1usize, 0usize);
@@ -151,10 +193,10 @@ pub fn train_fixed_norm_reached(
             break;
         }
         observer(iter, res);
-        let (d, slope) = lbfgs.direction(&sphere, &x, &g, xnorm);
+        let (d, slope) = lbfgs.direction(sphere, &x, &g, xnorm);
         let search = LineSearch {
             problem,
-            sphere: &sphere,
+            sphere,
             x: &x,
             f,
             d: &d,
@@ -169,9 +211,9 @@ pub fn train_fixed_norm_reached(
             break;
         };
         // The accepted trial left its residual in the workspace.
-        let gn = riemannian_gradient(&mut ws, problem, &sphere, &xn);
+        let gn = riemannian_gradient(&mut ws, problem, sphere, &xn);
         n_grad += 1;
-        lbfgs.update(&sphere, &xn, d * t, g, &gn);
+        lbfgs.update(sphere, &xn, d * t, g, &gn);
         x = xn;
         f = fn_;
         g = gn;

@@ -32,8 +32,8 @@ pub mod stabilities;
 pub mod trajectory;
 
 pub use fixed_norm::{
-    train_fixed_norm, train_fixed_norm_reached, FixedNormConfig, FixedNormObserver,
-    FixedNormReached, FixedNormResult,
+    train_fixed_norm, train_fixed_norm_from, train_fixed_norm_reached, FixedNormConfig,
+    FixedNormObserver, FixedNormReached, FixedNormResult,
 };
 pub use gradient_descent::{train_gd, GdConfig, GdObserver, GdResult, GradientDescent, Init};
 pub use precision::{Precision, Real};
