@@ -8,3 +8,4 @@ mod guarded_fields;
 pub mod retrieval;
 pub mod rules;
 pub mod storability;
+pub mod symmetric_margin;
