@@ -500,7 +500,7 @@ fn symmetric_capacity_result(
         0.0,
     )
     .measurement(format!(
-        "α_c ∈ [{}, {}]: every finite-size fit (1/N, 1/√N, √(ln N/N), N^−θ) of the crossings α_1/2(N) at N = {} ± its error, capped at α_c ≤ 2",
+        "α_c ∈ [{}, {}]: the finite-size fits (1/N, 1/√N, √(ln N/N), N^−θ) of the crossings α_1/2(N) at N = {} that describe them, each ± its error, capped at α_c ≤ 2",
         num(lo),
         num(hi),
         sizes.join(", ")
@@ -525,16 +525,16 @@ struct SymSweep {
 /// N(N−1)/2 couplings) on the (N, P) grid of `size`.
 fn symmetric_sweep(size: Size) -> Result<SymSweep> {
     let clock = Stopwatch::start();
-    let ns: Vec<usize> = size.pick(vec![8, 12], vec![10, 15, 20, 30, 40, 50]);
+    let ns: Vec<usize> = size.pick(vec![8, 12], vec![10, 15, 20, 30, 40]);
     let alphas: Vec<f64> = size.pick(
         (0..9).map(|k| 0.4 + 0.15 * k as f64).collect(),
         (0..17).map(|k| 0.4 + 0.075 * k as f64).collect(),
     );
-    // From N = 40 on the crossing lies near 1.5 and every set costs seconds:
-    // a grid 1.2 … 1.95 around it (the fraction is 1 below and 0 above).
+    // At N = 40 the crossing lies near 1.5 and every set costs seconds: a
+    // grid 1.275 … 1.8 around it (the fraction is ≈ 1 below and ≈ 0 above).
     let alphas_for = |n: usize| -> Vec<f64> {
         if n >= 40 {
-            (0..11).map(|k| 1.2 + 0.075 * k as f64).collect()
+            (0..8).map(|k| 1.275 + 0.075 * k as f64).collect()
         } else {
             alphas.clone()
         }
@@ -545,7 +545,7 @@ fn symmetric_sweep(size: Size) -> Result<SymSweep> {
             match n {
                 0..=15 => 160,
                 16..=20 => 80,
-                21..=40 => 40,
+                21..=30 => 40,
                 _ => 24,
             },
         )
