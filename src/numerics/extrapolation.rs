@@ -99,7 +99,7 @@ fn linear_fit(points: &[(f64, f64, f64)]) -> Option<(f64, f64, f64, f64)> {
     let det = s * sxx - sx * sx;
     // Relative to s·sxx the determinant is the spread of the x; below 1e-12
     // the x coincide to rounding and the line is undetermined.
-    if !(det > 1e-12 * s * sxx) || !det.is_finite() {
+    if det.is_nan() || det <= 1e-12 * s * sxx || !det.is_finite() {
         return None;
     }
     let a = (sxx * sy - sx * sxy) / det;
