@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
 use plam::data::patterns::num_patterns;
-use plam::memory::storability::{storability, Symmetry};
+use plam::memory::storability::{storability, Options, Symmetry};
 
 use super::print_json;
 
@@ -47,6 +47,20 @@ pub struct StorableArgs {
     /// Seed of the pattern sets.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Margin κ ≥ 0 every stability must exceed (default 0: plain storability).
+    #[arg(long, allow_hyphen_values = true)]
+    kappa: Option<f64>,
+    /// Also measure the maximal stability κ* of every set (mean over the
+    /// storable sets as `max_margin`, with `max_margin_err`).
+    #[arg(long)]
+    margin: bool,
+    /// --margin: width of the proved bracket around each symmetric κ*.
+    #[arg(long, default_value_t = 1e-3)]
+    margin_width: f64,
+    /// --margin: write every set's κ* bracket and its stabilities at the
+    /// maximal-stability couplings to this JSON file.
+    #[arg(long)]
+    save: Option<std::path::PathBuf>,
     /// Print one JSON object (otherwise a line of text).
     #[arg(long)]
     json: bool,
@@ -64,7 +78,22 @@ pub fn run(a: StorableArgs) -> anyhow::Result<()> {
     if a.samples == 0 || a.samples > 1_000_000 {
         bail!("--samples must be between 1 and 10^6, got {}", a.samples);
     }
+    if let Some(k) = a.kappa {
+        if !(k.is_finite() && k >= 0.0) {
+            bail!("--kappa must be a finite number >= 0, got {k}");
+        }
+    }
+    if a.save.is_some() && !a.margin {
+        bail!("--save writes the maximal-stability points: it needs --margin");
+    }
+    if !(a.margin_width > 0.0 && a.margin_width <= 1.0) {
+        bail!("--margin-width must be in (0, 1], got {}", a.margin_width);
+    }
     let p = num_patterns(a.n, a.alpha)?;
+    let options = Options {
+        kappa: a.kappa,
+        margin: a.margin.then_some(a.margin_width),
+    };
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = ProgressBar::new(a.samples as u64);
         b.set_style(
@@ -81,11 +110,17 @@ pub fn run(a: StorableArgs) -> anyhow::Result<()> {
             b.inc(1);
         }
     };
-    let s = storability(a.coupling.into(), a.n, p, a.samples, a.seed, &tick)?;
+    let s = storability(a.coupling.into(), a.n, p, a.samples, a.seed, options, &tick)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     let alpha = p as f64 / a.n as f64;
+    if let Some(path) = &a.save {
+        let mut v = serde_json::to_value(&s)?;
+        v["alpha"] = serde_json::json!(alpha);
+        v["sets"] = serde_json::to_value(&s.set_margins)?;
+        std::fs::write(path, serde_json::to_string(&v)?)?;
+    }
     if a.json {
         let mut v = serde_json::to_value(&s)?;
         v["alpha"] = serde_json::json!(alpha);
@@ -97,6 +132,14 @@ pub fn run(a: StorableArgs) -> anyhow::Result<()> {
             "{:?} couplings, N = {}, P = {p} (α = {alpha:.4}): storable {:.4} ± {:.4} over {} sets ({} undecided), seed {}",
             s.coupling, s.n, s.storable, s.storable_err, s.decided, s.failures.len(), s.seed
         );
+        if let Some(k) = s.kappa {
+            println!("  every stability above κ = {k}");
+        }
+        if let (Some(m), Some(e), Some(c)) = (s.max_margin, s.max_margin_err, s.max_margin_sets) {
+            println!(
+                "  maximal stability κ* = {m:.4} ± {e:.4} (mean over the {c} sets with κ* > 0)"
+            );
+        }
     }
     for f in &s.failures {
         eprintln!("plam: undecided pattern set: {f}");

@@ -64,7 +64,13 @@ impl Verdict {
 /// κ near 0 at the transition, far below the sampling errors of the claims.
 /// Clarabel's own criterion (1e-8 relative on its equilibrated problem)
 /// gives bounds of ~1e-6 here.
-const CERTIFICATE_TOL: f64 = 1e-4;
+pub(crate) const CERTIFICATE_TOL: f64 = 1e-4;
+
+/// Clarabel's linear solver for the exact programs (the maximal-margin QP
+/// and the symmetric cone program): its own sparse LDL, named rather than
+/// left to "auto", so the answers do not depend on which solvers a build of
+/// Clarabel enables.
+pub(crate) const LINEAR_SOLVER: &str = "qdldl";
 
 /// Decides feasibility of {w ∈ R^n : a_μ·w ≥ 1 ∀μ} for sparse rows a_μ by
 /// the maximal-margin QP, verifying the solver's answer either way.
@@ -86,6 +92,7 @@ pub(crate) fn max_margin_sparse(n: usize, rows: &[SparseRow]) -> Result<Verdict>
     let settings = DefaultSettingsBuilder::default()
         .verbose(false)
         .max_iter(400)
+        .direct_solve_method(LINEAR_SOLVER.to_string())
         .build()
         .map_err(|e| Error::Other(format!("clarabel settings: {e:?}")))?;
     let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
@@ -234,7 +241,7 @@ pub fn max_margin_dense(rows: &[Vec<f64>]) -> Result<Verdict> {
 }
 
 /// Checks the shape and entries of a pattern matrix (P patterns of N ±1).
-fn check_patterns(patterns: &[Vec<f64>]) -> Result<usize> {
+pub(crate) fn check_patterns(patterns: &[Vec<f64>]) -> Result<usize> {
     let n = patterns.first().map_or(0, |p| p.len());
     if patterns.is_empty() || n < 2 {
         return Err(Error::InvalidInput(format!(

@@ -9,3 +9,4 @@ pub mod protocol;
 pub mod retrieval;
 pub mod rules;
 pub mod storability;
+pub mod symmetric_margin;

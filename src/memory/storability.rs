@@ -15,7 +15,11 @@ use serde::Serialize;
 
 use crate::error::{ensure, Result};
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
+use crate::memory::symmetric_margin::{
+    symmetric_margin_decision, symmetric_max_margin, MarginDecision,
+};
 use crate::numerics::rng;
+use crate::numerics::statistics::mean_sem;
 
 /// Which couplings may store the patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +63,33 @@ pub struct Storability {
     pub decided: usize,
     /// Sets the solver could not decide, with their messages.
     pub failures: Vec<String>,
+    /// The margin κ every stability had to exceed (absent: 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kappa: Option<f64>,
+    /// Mean maximal stability κ* over the sets storable at κ = 0 (the
+    /// row-normalised max-min Δ_i^μ; asymmetric: the smallest row margin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_margin: Option<f64>,
+    /// Its standard error over the sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_margin_err: Option<f64>,
+    /// The sets the mean is over (κ* > 0; with every set decided, the rest
+    /// cannot be stored, κ* ≤ 0, and are left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_margin_sets: Option<usize>,
+    /// The maximal-stability point of every set with κ* > 0 (with the
+    /// margin option), in set order; not part of the summary's JSON.
+    #[serde(skip)]
+    pub set_margins: Vec<SetMargin>,
+}
+
+/// What is measured on each set besides storability at κ = 0.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Options {
+    /// Margin every stability must exceed (None: 0, the plain decision).
+    pub kappa: Option<f64>,
+    /// Measure the maximal stability κ* to this bracket width.
+    pub margin: Option<f64>,
 }
 
 /// P random ±1 patterns of N neurons (each a vector of length N), drawn in
@@ -102,31 +133,143 @@ pub fn decide(patterns: &[Vec<f64>], coupling: Symmetry) -> Decision {
     }
 }
 
+/// Decides whether couplings of the kind `coupling` give every stability a
+/// margin above κ ≥ 0 ([`decide`] at κ = 0; symmetric: the cone program of
+/// [`crate::memory::symmetric_margin`]; asymmetric: every row's maximal
+/// margin above κ).
+pub fn decide_at(patterns: &[Vec<f64>], coupling: Symmetry, kappa: f64) -> Decision {
+    if kappa == 0.0 {
+        return decide(patterns, coupling);
+    }
+    let answer = match coupling {
+        Symmetry::Symmetric => symmetric_margin_decision(patterns, kappa)
+            .map(|d| matches!(d, MarginDecision::Above(_))),
+        Symmetry::Asymmetric => network_margin(patterns).map(|m| m.is_some_and(|m| m > kappa)),
+    };
+    match answer {
+        Ok(true) => Decision::Storable,
+        Ok(false) => Decision::NotStorable,
+        Err(e) => Decision::Failed(e.to_string()),
+    }
+}
+
+/// The maximal stability of asymmetric couplings: rows are independent, so
+/// it is the smallest of the rows' maximal margins (None if a row cannot
+/// separate its patterns).
+fn network_margin(patterns: &[Vec<f64>]) -> Result<Option<f64>> {
+    let n = patterns.first().map_or(0, |p| p.len());
+    let mut smallest = f64::INFINITY;
+    for i in 0..n {
+        match row_verdict(patterns, i)? {
+            Verdict::Feasible { margin, .. } => smallest = smallest.min(margin),
+            Verdict::Infeasible { .. } => return Ok(None),
+        }
+    }
+    Ok(Some(smallest))
+}
+
+/// The maximal-stability point of one pattern set.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetMargin {
+    /// Index s of the set (drawn from seed [`rng::derive`]`(seed, &[0, s])`).
+    pub set: usize,
+    /// κ*: the proved lower end of its bracket (asymmetric: exact to the QP's accuracy).
+    pub kappa: f64,
+    /// The proved upper end (asymmetric: equal to `kappa`).
+    pub upper: f64,
+    /// Every Δ_i^μ at the returned couplings, index μ·N + i (symmetric only).
+    pub stabilities: Vec<f64>,
+}
+
+/// The maximal stability κ* of set `set` (None when it is not storable),
+/// to the bracket `width` for symmetric couplings.
+pub fn max_margin(
+    patterns: &[Vec<f64>],
+    coupling: Symmetry,
+    width: f64,
+    set: usize,
+) -> Result<Option<SetMargin>> {
+    Ok(match coupling {
+        Symmetry::Symmetric => symmetric_max_margin(patterns, width)?.map(|m| SetMargin {
+            set,
+            kappa: m.kappa,
+            upper: m.upper,
+            stabilities: m.best.stabilities,
+        }),
+        Symmetry::Asymmetric => network_margin(patterns)?.map(|k| SetMargin {
+            set,
+            kappa: k,
+            upper: k,
+            stabilities: Vec::new(),
+        }),
+    })
+}
+
 /// The storable fraction of `samples` random sets of P = `p` patterns of N =
 /// `n` neurons, decided in parallel (the result does not depend on the
-/// number of threads). `progress` is called once per decided set.
+/// number of threads), with every stability above `options.kappa` (0 by
+/// default) and, when `options.margin` is given, the mean maximal stability.
+/// `progress` is called once per decided set.
 pub fn storability(
     coupling: Symmetry,
     n: usize,
     p: usize,
     samples: usize,
     seed: u64,
+    options: Options,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Storability> {
     ensure(n >= 2, || format!("N must be at least 2, got {n}"))?;
     ensure(p >= 1, || "at least one pattern is needed (P >= 1)".into())?;
     ensure(samples >= 1, || "at least one sample is needed".into())?;
-    let decisions: Vec<Decision> = (0..samples)
+    let kappa = options.kappa.unwrap_or(0.0);
+    ensure(kappa.is_finite() && kappa >= 0.0, || {
+        format!("the margin κ must be a finite number >= 0, got {kappa}")
+    })?;
+    if let Some(w) = options.margin {
+        ensure(w > 0.0 && w <= 1.0, || {
+            format!("the margin's bracket width must be in (0, 1], got {w}")
+        })?;
+    }
+    let results: Vec<(Decision, Option<Result<Option<SetMargin>>>)> = (0..samples)
         .into_par_iter()
         .map(|s| {
-            let d = decide(
-                &random_patterns(n, p, rng::derive(seed, &[0, s as u64])),
-                coupling,
-            );
+            let pats = random_patterns(n, p, rng::derive(seed, &[0, s as u64]));
+            let d = decide_at(&pats, coupling, kappa);
+            let m = options.margin.map(|w| max_margin(&pats, coupling, w, s));
             progress();
-            d
+            (d, m)
         })
         .collect();
+    let (decisions, margins): (Vec<Decision>, Vec<_>) = results.into_iter().unzip();
+    let mut s = tally(coupling, n, p, seed, decisions);
+    s.kappa = options.kappa;
+    if options.margin.is_some() {
+        for m in margins.into_iter().flatten() {
+            match m {
+                Ok(Some(k)) => s.set_margins.push(k),
+                Ok(None) => {}
+                Err(e) => s.failures.push(format!("maximal margin: {e}")),
+            }
+        }
+        let values: Vec<f64> = s.set_margins.iter().map(|m| m.kappa).collect();
+        let (mean, sem) = mean_sem(&values);
+        s.max_margin = Some(mean);
+        s.max_margin_err = Some(sem);
+        s.max_margin_sets = Some(values.len());
+    }
+    Ok(s)
+}
+
+/// Counts the decisions of the sets into a [`Storability`].
+fn tally(
+    coupling: Symmetry,
+    n: usize,
+    p: usize,
+    seed: u64,
+    decisions: Vec<Decision>,
+) -> Storability {
+    let samples = decisions.len();
     let stored = decisions
         .iter()
         .filter(|d| **d == Decision::Storable)
@@ -144,7 +287,7 @@ pub fn storability(
     } else {
         f64::NAN
     };
-    Ok(Storability {
+    Storability {
         coupling,
         n,
         p,
@@ -154,7 +297,12 @@ pub fn storability(
         storable_err: (f * (1.0 - f) / decided as f64).sqrt(),
         decided,
         failures,
-    })
+        kappa: None,
+        max_margin: None,
+        max_margin_err: None,
+        max_margin_sets: None,
+        set_margins: Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -165,7 +313,7 @@ mod tests {
     #[test]
     fn one_pattern_is_storable() {
         for c in [Symmetry::Asymmetric, Symmetry::Symmetric] {
-            let s = storability(c, 8, 1, 5, 3, &|| {}).unwrap();
+            let s = storability(c, 8, 1, 5, 3, Options::default(), &|| {}).unwrap();
             assert_eq!((s.storable, s.decided), (1.0, 5), "{c:?}");
         }
     }
@@ -177,7 +325,7 @@ mod tests {
     #[test]
     fn far_above_capacity_nothing_is_stored() {
         for c in [Symmetry::Asymmetric, Symmetry::Symmetric] {
-            let s = storability(c, 8, 40, 4, 1, &|| {}).unwrap();
+            let s = storability(c, 8, 40, 4, 1, Options::default(), &|| {}).unwrap();
             assert_eq!((s.storable, s.decided), (0.0, 4), "{c:?}");
         }
     }
@@ -208,8 +356,8 @@ mod tests {
 
     #[test]
     fn bad_input() {
-        assert!(storability(Symmetry::Symmetric, 1, 1, 1, 0, &|| {}).is_err());
-        assert!(storability(Symmetry::Symmetric, 5, 0, 1, 0, &|| {}).is_err());
-        assert!(storability(Symmetry::Symmetric, 5, 1, 0, 0, &|| {}).is_err());
+        assert!(storability(Symmetry::Symmetric, 1, 1, 1, 0, Options::default(), &|| {}).is_err());
+        assert!(storability(Symmetry::Symmetric, 5, 0, 1, 0, Options::default(), &|| {}).is_err());
+        assert!(storability(Symmetry::Symmetric, 5, 1, 0, 0, Options::default(), &|| {}).is_err());
     }
 }

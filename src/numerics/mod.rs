@@ -1,7 +1,8 @@
 //! Numerics: the normal law in both tails, adaptive quadrature and sample
-//! statistics (moments, KS, W1, histograms). Imports nothing from the crate
-//! but its error type.
+//! statistics (moments, KS, W1, histograms), finite-size extrapolation.
+//! Imports nothing from the crate but its error type.
 
+pub mod extrapolation;
 pub mod integration;
 pub mod normal;
 pub mod rng;

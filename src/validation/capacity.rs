@@ -20,6 +20,7 @@ use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::Precision;
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
 use crate::memory::storability::random_patterns;
+use crate::numerics::extrapolation::{covering_interval, fit_all_laws, SizeFit};
 use crate::numerics::rng;
 use crate::replica::capacity::max_margin;
 use crate::replica::counting::cover_probability;
@@ -73,10 +74,13 @@ struct SymPoint {
 
 /// A crossing load α_{1/2}(N) where a probability falls through ½.
 #[derive(Debug, Clone, Serialize)]
-struct Crossing {
-    n: usize,
-    alpha: f64,
-    error: f64,
+pub struct Crossing {
+    /// Neurons N.
+    pub n: usize,
+    /// The load α where the probability falls through ½.
+    pub alpha: f64,
+    /// Its standard error.
+    pub error: f64,
 }
 
 /// Runs `networks` random networks of N neurons at P = round(αN) and
@@ -181,7 +185,7 @@ fn sym_point(n: usize, p: usize, networks: usize, k_alpha: usize) -> Result<SymP
 /// interpolation between the last point above ½ and the first below; the
 /// error propagates the two σ's through the interpolation and adds half
 /// the grid spacing's discretisation in quadrature only via the slope.
-fn crossing(n: usize, pts: &[(f64, f64, f64)]) -> Option<Crossing> {
+pub fn crossing(n: usize, pts: &[(f64, f64, f64)]) -> Option<Crossing> {
     for w in pts.windows(2) {
         let ((a0, f0, s0), (a1, f1, s1)) = (w[0], w[1]);
         if f0 >= 0.5 && f1 < 0.5 && f0 > f1 {
@@ -309,6 +313,10 @@ struct Metadata<'a> {
     sym_crossings: &'a [Crossing],
     asym_extrapolated: Option<(f64, f64)>,
     sym_extrapolated: Option<(f64, f64)>,
+    /// The symmetric crossings fitted under each finite-size law.
+    sym_fits: &'a [SizeFit],
+    /// The interval covering every fit, capped at the bound α_c^sym ≤ 2.
+    sym_interval: Option<(f64, f64)>,
 }
 
 /// The asymmetric sweep: sizes, load grid, and one point per (N, α).
@@ -450,6 +458,57 @@ fn extrapolation_result(
     }
 }
 
+/// The crossings fitted under every finite-size law of
+/// [`crate::numerics::extrapolation`] (1/N, 1/√N, √(ln N/N), free exponent).
+pub fn crossing_fits(c: &[Crossing]) -> Vec<SizeFit> {
+    let pts: Vec<(f64, f64, f64)> = c.iter().map(|c| (c.n as f64, c.alpha, c.error)).collect();
+    fit_all_laws(&pts)
+}
+
+/// The α_c interval covering every fit ± its error, eq. (V12), capped at
+/// α_c^sym ≤ 2 (symmetric couplings are a subset of asymmetric ones, whose
+/// capacity is Gardner's 2); None without fits.
+pub fn capacity_interval(fits: &[SizeFit]) -> Option<(f64, f64)> {
+    covering_interval(fits).map(|(lo, hi)| (lo.min(2.0), hi.min(2.0)))
+}
+
+/// (V12) The verdict on the parameter count's α_c = 1 for symmetric
+/// couplings: the measurement is the middle of the interval covering every
+/// finite-size fit of the crossings, σ its half-width (so the verdict holds
+/// whichever law the corrections follow). Without an interval (fewer than
+/// two crossings) a FAIL check, as for [`extrapolation_result`].
+fn symmetric_capacity_result(
+    crossings: &[Crossing],
+    interval: Option<(f64, f64)>,
+    seconds: f64,
+) -> std::result::Result<ClaimVerdict, Check> {
+    use crate::figures::report::num;
+    let Some((lo, hi)) = interval else {
+        return Err(
+            Check::at_least("symmetric α_c extrapolation possible", 0.0, 1.0)
+                .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
+        );
+    };
+    let (m, h) = (0.5 * (lo + hi), 0.5 * (hi - lo));
+    let sizes: Vec<String> = crossings.iter().map(|c| c.n.to_string()).collect();
+    Ok(ClaimVerdict::value(
+        "symmetric couplings: storage capacity α_c = 1",
+        SYM_SOURCE,
+        1.0,
+        m,
+        h,
+        0.0,
+    )
+    .measurement(format!(
+        "α_c ∈ [{}, {}]: the finite-size fits (1/N, 1/√N, √(ln N/N), N^−θ) of the crossings α_1/2(N) at N = {} that describe them, each ± its error, capped at α_c ≤ 2",
+        num(lo),
+        num(hi),
+        sizes.join(", ")
+    ))
+    .because("(V12) m and σ are the middle and half-width of that interval")
+    .runtime(seconds))
+}
+
 /// The sources of the two capacities.
 const ASYM_SOURCE: &str = "Gardner 1988, Cover 1965; the paper (arXiv 2507.05147), α_c = 2";
 const SYM_SOURCE: &str =
@@ -466,25 +525,35 @@ struct SymSweep {
 /// N(N−1)/2 couplings) on the (N, P) grid of `size`.
 fn symmetric_sweep(size: Size) -> Result<SymSweep> {
     let clock = Stopwatch::start();
-    let ns: Vec<usize> = size.pick(vec![8, 12], vec![10, 15, 20, 30]);
+    let ns: Vec<usize> = size.pick(vec![8, 12], vec![10, 15, 20, 30, 40]);
     let alphas: Vec<f64> = size.pick(
         (0..9).map(|k| 0.4 + 0.15 * k as f64).collect(),
         (0..17).map(|k| 0.4 + 0.075 * k as f64).collect(),
     );
+    // At N = 40 the crossing lies near 1.5 and every set costs seconds: a
+    // grid 1.275 … 1.8 around it (the fraction is ≈ 1 below and ≈ 0 above).
+    let alphas_for = |n: usize| -> Vec<f64> {
+        if n >= 40 {
+            (0..8).map(|k| 1.275 + 0.075 * k as f64).collect()
+        } else {
+            alphas.clone()
+        }
+    };
     let networks = |n: usize| -> usize {
         size.pick(
             if n <= 8 { 40 } else { 24 },
             match n {
                 0..=15 => 160,
                 16..=20 => 80,
-                _ => 40,
+                21..=30 => 40,
+                _ => 24,
             },
         )
     };
     let mut points = Vec::new();
     for &n in &ns {
         // Distinct integer P on the α grid (P = round(αN)).
-        let mut ps: Vec<usize> = alphas
+        let mut ps: Vec<usize> = alphas_for(n)
             .iter()
             .map(|a| ((a * n as f64).round() as usize).max(1))
             .collect();
@@ -591,7 +660,9 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     let sym = symmetric_sweep(size)?;
     let sym_cross = symmetric_crossings(&sym, &mut checks);
     let sym_ext = extrapolate(&sym_cross);
-    match extrapolation_result("symmetric", sym_ext, (1.0, SYM_SOURCE), sym.seconds) {
+    let sym_fits = crossing_fits(&sym_cross);
+    let sym_interval = capacity_interval(&sym_fits);
+    match symmetric_capacity_result(&sym_cross, sym_interval, sym.seconds) {
         Ok(v) => verdicts.push(v),
         Err(c) => checks.push(c),
     }
@@ -609,7 +680,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
             rows_panel(&asym),
             networks_panel(&asym),
             symmetric_panel(&sym),
-            crossings_panel(&asym_cross, &sym_cross, asym_ext, sym_ext),
+            crossings_panel(&asym_cross, &sym_cross, asym_ext, (&sym_fits, sym_interval)),
             training_panel(&training),
         ],
     );
@@ -623,6 +694,8 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         sym_crossings: &sym_cross,
         asym_extrapolated: asym_ext,
         sym_extrapolated: sym_ext,
+        sym_fits: &sym_fits,
+        sym_interval,
     };
     save_figure(out, "capacity", &figure, &meta, &checks, &verdicts)?;
     Ok(Results { checks, verdicts })
@@ -801,12 +874,13 @@ fn extrapolation_note(kind: &str, (a, e): (f64, f64), target: &str, value: f64) 
     format!("{kind} α_c = {a:.3} ± {e:.3}: {verdict} {target}")
 }
 
-/// (e) finite-size crossings against 1/N.
+/// (e) finite-size crossings against 1/N, with the symmetric crossings'
+/// fits under every law and the interval covering them.
 fn crossings_panel(
     asym_cross: &[Crossing],
     sym_cross: &[Crossing],
     asym_ext: Option<(f64, f64)>,
-    sym_ext: Option<(f64, f64)>,
+    (sym_fits, sym_interval): (&[SizeFit], Option<(f64, f64)>),
 ) -> Panel {
     let mut pe = Panel::new("1/N", "crossing load α_1/2(N)")
         .title("(e) finite-size crossings")
@@ -837,11 +911,14 @@ fn crossings_panel(
         Dash::Dashed,
         palette::BLUE,
     ));
+    for (k, f) in sym_fits.iter().enumerate() {
+        pe.push(fit_line(f, k));
+    }
     if let Some(ext) = asym_ext {
         pe = pe.note(extrapolation_note("asym.", ext, "2", 2.0));
     }
-    if let Some(ext) = sym_ext {
-        pe = pe.note(extrapolation_note("sym.", ext, "1", 1.0));
+    if let Some((lo, hi)) = sym_interval {
+        pe = pe.note(format!("sym. α_c ∈ [{lo:.2}, {hi:.2}] (all fits)"));
     }
     pe.with(Series::line(
         "α = 1",
@@ -849,6 +926,21 @@ fn crossings_panel(
         Dash::Dotted,
         palette::GREY,
     ))
+}
+
+/// A finite-size fit α(N) = α∞ + b·g(N) drawn against 1/N from the
+/// smallest size plotted (1/N = 0.14) to N → ∞.
+fn fit_line(f: &SizeFit, k: usize) -> Series {
+    let mut pts = vec![(0.0, f.limit)];
+    pts.extend((1..=70).map(|i| {
+        let x = 0.002 * i as f64;
+        (x, f.at(1.0 / x))
+    }));
+    let label = match f.exponent {
+        Some(t) => format!("fit N^−θ, θ = {t:.2}: {:.2} ± {:.2}", f.limit, f.limit_err),
+        None => format!("fit {}: {:.2} ± {:.2}", f.law.label(), f.limit, f.limit_err),
+    };
+    Series::line(label, pts, Dash::Dashed, palette::seq(k + 2))
 }
 
 /// (f) rows storable by the QP against rows stored by training.
