@@ -83,9 +83,13 @@ impl Claim {
     /// `nice plam reproduce --quick` on 2026-11-30 (103 s in all, machine shared); full, the sums of the distinct
     /// check runtimes of the committed publication-size `figures/NAME.json`
     /// (2026-11-23; their sum 522 s matches REPORT.md's total 524.2 s), except
-    /// `basins_retrieval` (25 min at N = 1000, README) and `basins_load`
-    /// (3.5 h, the README's estimate for N = 1000 and 10⁴ PL epochs per load).
-    /// Not scaled to the machine at hand: the runs are too few to calibrate.
+    /// `basins_retrieval` (25 min at N = 1000, README),
+    /// `stabilities_gradient_descent` (25 min at N = 1000: 10⁴ epochs at
+    /// α = 0.4 and 1.5 from the per-epoch costs of README's performance table,
+    /// plus the fixed-norm optima at four snapshots) and `basins_load` (1.2 h:
+    /// 10⁴ f32 epochs at each of 15 asymmetric and up to 12 symmetric loads,
+    /// from the same table). Not scaled to the machine at hand: the runs are
+    /// too few to calibrate.
     pub fn expected_seconds(&self, size: Size) -> f64 {
         size.pick(self.seconds.0, self.seconds.1)
     }
@@ -118,7 +122,7 @@ pub const REGISTRY: &[Claim] = &[
         summary: "unbounded-norm gradient descent follows the fixed-norm theory at λ = λ(t)",
         units: Some(stabilities_gradient_descent::units),
         run: stabilities_gradient_descent::run,
-        seconds: (1.3, 29.0),
+        seconds: (1.3, 1500.0),
     },
     Claim {
         name: "capacity",
@@ -146,7 +150,7 @@ pub const REGISTRY: &[Claim] = &[
         summary: "PL basins against α: the symmetric basin vanishes first, asymmetry grows",
         units: Some(basins_load::units),
         run: basins_load::run,
-        seconds: (41.9, 12600.0),
+        seconds: (41.9, 4300.0),
     },
 ];
 
