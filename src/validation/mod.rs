@@ -166,7 +166,21 @@ pub fn find(name: &str) -> Option<&'static Claim> {
 pub fn run_claim(claim: &Claim, size: Size, out: &Path) -> Results {
     let clock = Stopwatch::start();
     let results = (claim.run)(size, out);
-    label(claim, results, clock.seconds())
+    let total = clock.seconds();
+    recorded(claim, label(claim, results, total), out, total)
+}
+
+/// `results` after writing the claim's runtime into its `NAME.json`
+/// ([`resume::record_runtime`]); a failure to do so is a FAIL check.
+fn recorded(claim: &Claim, mut results: Results, out: &Path, total: f64) -> Results {
+    if let Err(e) = resume::record_runtime(claim.name, out, total) {
+        let mut c = Check::at_least("runtime recorded in the claim's JSON", 0.0, 1.0)
+            .note(format!("error: {e}"));
+        c.claim = claim.name.to_string();
+        c.runtime = total;
+        results.checks.push(c);
+    }
+    results
 }
 
 /// Runs a claim that has work units on `work` ([`shard::Work`]): `None`
@@ -194,11 +208,10 @@ pub fn run_claim_on(claim: &Claim, work: &mut shard::Work, out: &Path) -> Result
             "{}: a claim must assemble exactly when it has all its units",
             claim.name
         ))),
-        (outcome, false) => Ok(Some(label(
-            claim,
-            outcome.map(Option::unwrap_or_default),
-            total,
-        ))),
+        (outcome, false) => {
+            let results = label(claim, outcome.map(Option::unwrap_or_default), total);
+            Ok(Some(recorded(claim, results, out, total)))
+        }
     }
 }
 

@@ -2,14 +2,16 @@
 //! whose figure (`NAME.svg`, `NAME.png`) and data (`NAME.json`) are in the
 //! output directory, written by this crate version at the requested size,
 //! need not run again; its checks and verdicts come from `NAME.json`.
-//! `NAME.json` is written by the claim before [`super::run_claim`] times it,
-//! so a check the claim did not time itself reads back with runtime 0.
+//! `NAME.json` is written by the claim before [`super::run_claim`] times it;
+//! [`record_runtime`] then writes the claim's total runtime into the checks
+//! and verdicts the claim did not time, so that they read back as reported.
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::{Claim, Results, Size};
+use crate::Result;
 use crate::figures::report::Check;
 use crate::figures::verdict::Verdict;
 
@@ -60,4 +62,29 @@ pub fn read_back(claim: &Claim, size: Size, out: &Path) -> Option<Results> {
         v.claim = name.to_string();
     }
     Some(results)
+}
+
+/// Writes `total` seconds into the runtime of every check and verdict of
+/// `out/NAME.json` whose runtime is 0 (the claim did not time it), as
+/// [`super::run_claim`] labels them. Keys keep their order (serde_json's
+/// `preserve_order`) and numbers their exact values (`float_roundtrip`), so
+/// only those runtimes change. Nothing to do when the claim wrote no file.
+pub fn record_runtime(name: &str, out: &Path, total: f64) -> Result<()> {
+    let path = out.join(format!("{name}.json"));
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let mut file: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| crate::Error::Other(format!("reading {}: {e}", path.display())))?;
+    for key in ["checks", "verdicts"] {
+        let Some(rows) = file.get_mut(key).and_then(|v| v.as_array_mut()) else {
+            continue;
+        };
+        for row in rows {
+            if row.get("runtime").and_then(|r| r.as_f64()) == Some(0.0) {
+                row["runtime"] = serde_json::json!(total);
+            }
+        }
+    }
+    crate::data::output::write_json(&path, &file)
 }
