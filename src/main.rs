@@ -26,10 +26,12 @@ enum Command {
     /// The replica density P(Δ) and its CDF on a grid of Δ.
     #[command(allow_negative_numbers = true)]
     Density(cli::theory::DensityArgs),
-    /// Gardner capacity α_c(κ) of the spherical perceptron at margin κ.
+    /// Gardner capacity α_c(κ) of the spherical perceptron at margin κ (or of
+    /// symmetric couplings, `--coupling symmetric`, second-cumulant theory).
     #[command(allow_negative_numbers = true)]
     Capacity(cli::theory::CapacityArgs),
-    /// Maximal margin κ*(α) of the spherical perceptron at load α < 2.
+    /// Maximal margin κ*(α) of the spherical perceptron at load α < 2 (or of
+    /// symmetric couplings, `--coupling symmetric`, second-cumulant theory).
     #[command(allow_negative_numbers = true)]
     Margin(cli::theory::MarginArgs),
     /// Cover's probability that P random points in general position are linearly separable in D dimensions.

@@ -5,7 +5,7 @@ use super::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
 use plam::replica::loss::{Hinge, Loss, PseudoLikelihood, Square};
 use plam::replica::saddle_point::{solve_arc, Solution};
-use plam::replica::{capacity, counting};
+use plam::replica::{capacity, counting, symmetric_capacity};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -173,40 +173,71 @@ pub fn density(a: DensityArgs) -> anyhow::Result<()> {
     }
 }
 
+/// Which couplings `capacity` and `margin` describe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TheoryCoupling {
+    /// Independent rows: Gardner's spherical perceptron, eqs. (C2)–(C3).
+    Asymmetric,
+    /// J_ij = J_ji: the second-cumulant replica theory of
+    /// theory/symmetric.md, eqs. (S14)–(S15) (exact for Gaussian pair
+    /// disorder, not for ±1 patterns: see its §5).
+    Symmetric,
+}
+
+/// The name printed for the symmetric theory's approximation.
+const SECOND_CUMULANT: &str = "second-cumulant";
+
 #[derive(clap::Args, Debug)]
 pub struct CapacityArgs {
     /// Margin κ ≥ 0.
     #[arg(long, allow_hyphen_values = true)]
     kappa: f64,
+    /// Coupling structure (default asymmetric; the output then has no
+    /// `coupling` field unless the flag is given).
+    #[arg(long, value_enum)]
+    coupling: Option<TheoryCoupling>,
     #[command(flatten)]
     format: Format,
 }
 
-/// `plam capacity`: Gardner's α_c(κ).
+/// `plam capacity`: Gardner's α_c(κ), or α_c^sym(κ) with `--coupling symmetric`.
 pub fn capacity(a: CapacityArgs) -> anyhow::Result<()> {
-    let ac = capacity::alpha_c(a.kappa)?;
-    emit(
-        &a.format,
-        &serde_json::json!({"kappa": a.kappa, "alpha_c": ac}),
-    )
+    let v = match a.coupling {
+        None => serde_json::json!({"kappa": a.kappa, "alpha_c": capacity::alpha_c(a.kappa)?}),
+        Some(TheoryCoupling::Asymmetric) => serde_json::json!({
+            "coupling": "asymmetric", "kappa": a.kappa, "alpha_c": capacity::alpha_c(a.kappa)?}),
+        Some(TheoryCoupling::Symmetric) => serde_json::json!({
+            "coupling": "symmetric", "kappa": a.kappa,
+            "alpha_c": symmetric_capacity::alpha_c(a.kappa)?, "approximation": SECOND_CUMULANT}),
+    };
+    emit(&a.format, &v)
 }
 
 #[derive(clap::Args, Debug)]
 pub struct MarginArgs {
-    /// Load 0 < α ≤ 2.
+    /// Load 0 < α ≤ 2 (asymmetric) or ≤ α_c^sym(0) = 1.2779 (symmetric).
     #[arg(long, allow_hyphen_values = true)]
     alpha: f64,
+    /// Coupling structure (default asymmetric; the output then has no
+    /// `coupling` field unless the flag is given).
+    #[arg(long, value_enum)]
+    coupling: Option<TheoryCoupling>,
     #[command(flatten)]
     format: Format,
 }
 
-/// `plam margin`: Gardner's maximal margin κ*(α).
+/// `plam margin`: Gardner's maximal margin κ*(α), or κ*_sym(α) with
+/// `--coupling symmetric`.
 pub fn margin(a: MarginArgs) -> anyhow::Result<()> {
-    let k = capacity::max_margin(a.alpha)?;
-    emit(
-        &a.format,
-        &serde_json::json!({"alpha": a.alpha, "kappa": k}),
-    )
+    let v = match a.coupling {
+        None => serde_json::json!({"alpha": a.alpha, "kappa": capacity::max_margin(a.alpha)?}),
+        Some(TheoryCoupling::Asymmetric) => serde_json::json!({
+            "coupling": "asymmetric", "alpha": a.alpha, "kappa": capacity::max_margin(a.alpha)?}),
+        Some(TheoryCoupling::Symmetric) => serde_json::json!({
+            "coupling": "symmetric", "alpha": a.alpha,
+            "kappa": symmetric_capacity::max_margin(a.alpha)?, "approximation": SECOND_CUMULANT}),
+    };
+    emit(&a.format, &v)
 }
 
 #[derive(clap::Args, Debug)]
@@ -237,7 +268,11 @@ fn emit(format: &Format, v: &serde_json::Value) -> anyhow::Result<()> {
         let obj = v.as_object().context("internal: expected a JSON object")?;
         let mut w = csv::Writer::from_writer(std::io::stdout().lock());
         w.write_record(obj.keys())?;
-        w.write_record(obj.values().map(|x| x.to_string()))?;
+        // Strings unquoted (the CSV writer quotes where needed), numbers as JSON.
+        w.write_record(
+            obj.values()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)),
+        )?;
         w.flush()?;
         Ok(())
     } else {

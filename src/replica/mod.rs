@@ -6,3 +6,4 @@ pub mod capacity;
 pub mod counting;
 pub mod loss;
 pub mod saddle_point;
+pub mod symmetric_capacity;
