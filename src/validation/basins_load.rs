@@ -364,7 +364,8 @@ fn build_figure(n: usize, asym: &[LoadPoint], sym: &[LoadPoint]) -> Figure {
                 color,
             ));
     }
-    let measures: [(&str, fn(&AsymmetryMeasures) -> f64); 4] = [
+    type Measure = fn(&AsymmetryMeasures) -> f64;
+    let measures: [(&str, Measure); 4] = [
         ("‖J − Jᵀ‖/‖J + Jᵀ‖", |m| m.ratio),
         ("‖J − Jᵀ‖/‖J‖", |m| m.relative),
         ("1 − η", |m| m.one_minus_eta),

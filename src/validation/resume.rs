@@ -11,9 +11,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Claim, Results, Size};
-use crate::Result;
 use crate::figures::report::Check;
 use crate::figures::verdict::Verdict;
+use crate::Result;
 
 /// The part of `NAME.json` that a resumed claim needs.
 #[derive(Deserialize)]
