@@ -3,6 +3,7 @@
 
 use crate::error::{ensure, finite};
 use crate::numerics::normal;
+use crate::numerics::roots::increasing_root;
 use crate::{Error, Result};
 
 /// G(κ) = ∫_{−∞}^{κ} Dt (κ − t)² = (1 + κ²)Φ(κ) + κφ(κ) (eq. (C1)).
@@ -48,33 +49,14 @@ pub fn max_margin(alpha: f64) -> Result<f64> {
         lo = hi;
         hi *= 2.0;
     }
-    let mut k = (1.0 / alpha - 1.0).max(0.0).sqrt().clamp(lo, hi);
-    for _ in 0..200 {
-        let v = f(k);
-        if v == 0.0 {
-            return Ok(k);
-        }
-        if v < 0.0 {
-            lo = k;
-        } else {
-            hi = k;
-        }
-        let d = 2.0 * alpha * (k * normal::cdf(k) + normal::pdf(k));
-        let mut next = k - v / d;
-        if !(next > lo && next < hi) {
-            next = 0.5 * (lo + hi);
-        }
-        if (next - k).abs() <= 4.0 * f64::EPSILON * k.abs() || hi - lo <= 4.0 * f64::EPSILON * hi {
-            return Ok(next);
-        }
-        k = next;
-    }
-    Err(Error::NoConvergence {
-        what: "maximal margin κ*(α)".into(),
-        iterations: 200,
-        residual: f(k).abs(),
-        tolerance: 4.0 * f64::EPSILON,
-    })
+    let start = (1.0 / alpha - 1.0).max(0.0).sqrt().clamp(lo, hi);
+    let slope = |k: f64| 2.0 * alpha * (k * normal::cdf(k) + normal::pdf(k));
+    increasing_root(
+        "maximal margin κ*(α)",
+        |k| Ok((f(k), slope(k))),
+        (lo, hi),
+        start,
+    )
 }
 
 #[cfg(test)]

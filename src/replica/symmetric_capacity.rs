@@ -16,6 +16,7 @@
 use super::capacity::gardner_integral;
 use crate::error::{ensure, finite};
 use crate::numerics::normal;
+use crate::numerics::roots::increasing_root;
 use crate::{Error, Result};
 
 /// E[(u − t)₊] for t ~ N(0, 1): uΦ(u) + φ(u), the mean excess below u
@@ -41,34 +42,15 @@ pub fn collective_shift(kappa: f64) -> Result<f64> {
         format!("κ must be at most 1e100, got {kappa}")
     })?;
     let h = |s: f64| s - mean_excess(kappa - s);
-    let (mut lo, mut hi) = (0.0, kappa + 1.0);
     // Large κ: s = κ/2 + O(e^{−κ²/8}), the start that converges at once.
-    let mut s = 0.5 * kappa + 0.25;
-    for _ in 0..200 {
-        let v = h(s);
-        if v == 0.0 {
-            return Ok(s);
-        }
-        if v < 0.0 {
-            lo = s;
-        } else {
-            hi = s;
-        }
-        let mut next = s - v / (1.0 + normal::cdf(kappa - s));
-        if !(next > lo && next < hi) {
-            next = 0.5 * (lo + hi);
-        }
-        if (next - s).abs() <= 4.0 * f64::EPSILON * s.abs() || hi - lo <= 4.0 * f64::EPSILON * hi {
-            return Ok(next);
-        }
-        s = next;
-    }
-    Err(Error::NoConvergence {
-        what: "collective shift s(κ)".into(),
-        iterations: 200,
-        residual: h(s).abs(),
-        tolerance: 4.0 * f64::EPSILON,
-    })
+    let start = 0.5 * kappa + 0.25;
+    let slope = |s: f64| 1.0 + normal::cdf(kappa - s);
+    increasing_root(
+        "collective shift s(κ)",
+        |s| Ok((h(s), slope(s))),
+        (0.0, kappa + 1.0),
+        start,
+    )
 }
 
 /// The capacity integral of symmetric couplings,
@@ -110,33 +92,14 @@ pub fn max_margin(alpha: f64) -> Result<f64> {
         lo = hi;
         hi *= 2.0;
     }
-    let mut k = (0.5 / alpha - 1.0).max(0.0).sqrt().clamp(lo, hi);
-    for _ in 0..200 {
-        let v = f(k)?;
-        if v == 0.0 {
-            return Ok(k);
-        }
-        if v < 0.0 {
-            lo = k;
-        } else {
-            hi = k;
-        }
-        let d = 4.0 * alpha * collective_shift(k)?;
-        let mut next = k - v / d;
-        if !(next > lo && next < hi) {
-            next = 0.5 * (lo + hi);
-        }
-        if (next - k).abs() <= 4.0 * f64::EPSILON * k.abs() || hi - lo <= 4.0 * f64::EPSILON * hi {
-            return Ok(next);
-        }
-        k = next;
-    }
-    Err(Error::NoConvergence {
-        what: "symmetric maximal margin κ*_sym(α)".into(),
-        iterations: 200,
-        residual: f(k)?.abs(),
-        tolerance: 4.0 * f64::EPSILON,
-    })
+    let start = (0.5 / alpha - 1.0).max(0.0).sqrt().clamp(lo, hi);
+    let value_slope = |k: f64| Ok((f(k)?, 4.0 * alpha * collective_shift(k)?));
+    increasing_root(
+        "symmetric maximal margin κ*_sym(α)",
+        value_slope,
+        (lo, hi),
+        start,
+    )
 }
 
 /// The law of the stabilities at the maximal-stability solution of the
