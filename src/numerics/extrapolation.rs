@@ -192,8 +192,25 @@ pub fn fit_all_laws(points: &[(f64, f64, f64)]) -> Vec<SizeFit> {
         .collect()
 }
 
-/// The interval covering every fit's y∞ ± its error (None without fits).
+/// The fits whose law describes the points ([`SizeFit::describes_points`]),
+/// or every fit when none does (then no law is preferred).
+pub fn accepted_fits(fits: &[SizeFit]) -> Vec<SizeFit> {
+    let good: Vec<SizeFit> = fits
+        .iter()
+        .filter(|f| f.describes_points())
+        .cloned()
+        .collect();
+    if good.is_empty() {
+        fits.to_vec()
+    } else {
+        good
+    }
+}
+
+/// The interval covering y∞ ± its error of every accepted fit
+/// ([`accepted_fits`]); None without fits.
 pub fn covering_interval(fits: &[SizeFit]) -> Option<(f64, f64)> {
+    let fits = accepted_fits(fits);
     let lo = fits
         .iter()
         .map(|f| f.limit - f.limit_err)

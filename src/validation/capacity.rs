@@ -15,12 +15,13 @@ use serde::Serialize;
 
 use super::{stats, Results, Size};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::verdict::Interval;
 use crate::figures::verdict::Verdict as ClaimVerdict;
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::Precision;
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
 use crate::memory::storability::random_patterns;
-use crate::numerics::extrapolation::{covering_interval, fit_all_laws, SizeFit};
+use crate::numerics::extrapolation::{accepted_fits, covering_interval, fit_all_laws, SizeFit};
 use crate::numerics::rng;
 use crate::replica::capacity::max_margin;
 use crate::replica::counting::cover_probability;
@@ -473,39 +474,55 @@ pub fn capacity_interval(fits: &[SizeFit]) -> Option<(f64, f64)> {
 }
 
 /// (V12) The verdict on the parameter count's α_c = 1 for symmetric
-/// couplings: the measurement is the middle of the interval covering every
-/// finite-size fit of the crossings, σ its half-width (so the verdict holds
-/// whichever law the corrections follow). Without an interval (fewer than
-/// two crossings) a FAIL check, as for [`extrapolation_result`].
+/// couplings, whichever accepted law the corrections follow: z_i = |y∞,i −
+/// 1|/σ_i for every accepted fit i (limits capped at 2). The measured value
+/// is the smallest z: CONTRADICTED when it exceeds 4 (the claim is more than
+/// 4σ from the limit under every law), CONFIRMED when it is at most 2 and so
+/// is the largest z (within 2σ under every law), INCONCLUSIVE otherwise.
+/// Without fits (fewer than two crossings) a FAIL check, as for
+/// [`extrapolation_result`].
 fn symmetric_capacity_result(
     crossings: &[Crossing],
-    interval: Option<(f64, f64)>,
+    fits: &[SizeFit],
     seconds: f64,
 ) -> std::result::Result<ClaimVerdict, Check> {
     use crate::figures::report::num;
-    let Some((lo, hi)) = interval else {
+    let (Some((lo, hi)), false) = (capacity_interval(fits), fits.is_empty()) else {
         return Err(
             Check::at_least("symmetric α_c extrapolation possible", 0.0, 1.0)
                 .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
         );
     };
-    let (m, h) = (0.5 * (lo + hi), 0.5 * (hi - lo));
+    let z: Vec<f64> = accepted_fits(fits)
+        .iter()
+        .map(|f| (f.limit.min(2.0) - 1.0).abs() / f.limit_err)
+        .collect();
+    let z_min = z.iter().copied().fold(f64::INFINITY, f64::min);
+    let z_max = z.iter().copied().fold(0.0, f64::max);
     let sizes: Vec<String> = crossings.iter().map(|c| c.n.to_string()).collect();
-    Ok(ClaimVerdict::value(
+    Ok(ClaimVerdict::new(
         "symmetric couplings: storage capacity α_c = 1",
         SYM_SOURCE,
-        1.0,
-        m,
-        h,
-        0.0,
+        z_min,
+        Interval::at_most(2.0),
+        Interval::at_most(4.0),
     )
+    .claimed(1.0)
     .measurement(format!(
-        "α_c ∈ [{}, {}]: the finite-size fits (1/N, 1/√N, √(ln N/N), N^−θ) of the crossings α_1/2(N) at N = {} that describe them, each ± its error, capped at α_c ≤ 2",
+        "α_c ∈ [{}, {}]: the finite-size fits (1/N, 1/√N, √(ln N/N), N^−θ) of the crossings α_1/2(N) at N = {} that describe them, each ± its error, capped at α_c ≤ 2; |α_c − 1|/σ = {} … {} over those fits",
         num(lo),
         num(hi),
-        sizes.join(", ")
+        sizes.join(", "),
+        num(z_min),
+        num(z_max),
     ))
-    .because("(V12) m and σ are the middle and half-width of that interval")
+    .criterion(
+        "(V12) m = the smallest |α_c − 1|/σ over the accepted fits: CONTRADICTED if > 4, \
+         CONFIRMED if ≤ 2 under every fit",
+    )
+    .undecidable((z_min <= 2.0 && z_max > 2.0).then(|| {
+        "α_c = 1 is within 2σ of the limit under some finite-size law but not under all".into()
+    }))
     .runtime(seconds))
 }
 
@@ -662,7 +679,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     let sym_ext = extrapolate(&sym_cross);
     let sym_fits = crossing_fits(&sym_cross);
     let sym_interval = capacity_interval(&sym_fits);
-    match symmetric_capacity_result(&sym_cross, sym_interval, sym.seconds) {
+    match symmetric_capacity_result(&sym_cross, &sym_fits, sym.seconds) {
         Ok(v) => verdicts.push(v),
         Err(c) => checks.push(c),
     }
