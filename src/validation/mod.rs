@@ -83,6 +83,8 @@ impl Claim {
     /// `nice plam reproduce --quick` on 2026-11-30 (103 s in all, machine shared); full, the sums of the distinct
     /// check runtimes of the committed publication-size `figures/NAME.json`
     /// (2026-11-23; their sum 522 s matches REPORT.md's total 524.2 s), except
+    /// `capacity` and `rs_stability` (their publication-size runs of
+    /// 2026-11-30, 524 s and 420 s on the machine shared with other jobs),
     /// `basins_retrieval` (25 min at N = 1000, README),
     /// `stabilities_gradient_descent` (25 min at N = 1000: 10⁴ epochs at
     /// α = 0.4 and 1.5 from the per-epoch costs of README's performance table,
@@ -129,14 +131,14 @@ pub const REGISTRY: &[Claim] = &[
         summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1",
         units: None,
         run: capacity::run,
-        seconds: (6.9, 150.0),
+        seconds: (6.9, 524.0),
     },
     Claim {
         name: "rs_stability",
         summary: "(α, λ) phase diagram: training error and the replicon line",
         units: None,
         run: rs_stability::run,
-        seconds: (8.5, 32.0),
+        seconds: (8.5, 420.0),
     },
     Claim {
         name: "basins_retrieval",
