@@ -902,8 +902,8 @@ fn crossings_panel(
     let mut pe = Panel::new("1/N", "crossing load α_1/2(N)")
         .title("(e) finite-size crossings")
         .x_range(0.0, 0.14)
-        .y_range(0.0, 2.9)
-        .legend(LegendAt::LowerLeft);
+        .y_range(0.0, 4.6)
+        .legend(LegendAt::UpperRight);
     pe.push(Series::points(
         "asymmetric rows",
         asym_cross
@@ -935,7 +935,7 @@ fn crossings_panel(
         pe = pe.note(extrapolation_note("asym.", ext, "2", 2.0));
     }
     if let Some((lo, hi)) = sym_interval {
-        pe = pe.note(format!("sym. α_c ∈ [{lo:.2}, {hi:.2}] (all fits)"));
+        pe = pe.note(format!("sym. α_c ∈ [{lo:.2}, {hi:.2}] (accepted fits)"));
     }
     pe.with(Series::line(
         "α = 1",
@@ -953,10 +953,13 @@ fn fit_line(f: &SizeFit, k: usize) -> Series {
         let x = 0.002 * i as f64;
         (x, f.at(1.0 / x))
     }));
-    let label = match f.exponent {
+    let mut label = match f.exponent {
         Some(t) => format!("fit N^−θ, θ = {t:.2}: {:.2} ± {:.2}", f.limit, f.limit_err),
         None => format!("fit {}: {:.2} ± {:.2}", f.law.label(), f.limit, f.limit_err),
     };
+    if !f.describes_points() {
+        label.push_str(&format!(" (rejected, χ² = {:.0})", f.chi2));
+    }
     Series::line(label, pts, Dash::Dashed, palette::seq(k + 2))
 }
 
