@@ -901,8 +901,8 @@ fn crossings_panel(
 ) -> Panel {
     let mut pe = Panel::new("1/N", "crossing load α_1/2(N)")
         .title("(e) finite-size crossings")
-        .x_range(0.0, 0.14)
-        .y_range(0.0, 4.6)
+        .x_range(0.0, 0.3)
+        .y_range(0.0, 2.9)
         .legend(LegendAt::UpperRight);
     pe.push(Series::points(
         "asymmetric rows",
