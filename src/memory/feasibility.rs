@@ -19,8 +19,8 @@
 
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{
-    DefaultSettingsBuilder, DefaultSolution, DefaultSolver, IPSolver, NonnegativeConeT,
-    SolverStatus,
+    DefaultSettings, DefaultSettingsBuilder, DefaultSolution, DefaultSolver, IPSolver,
+    NonnegativeConeT, SolverStatus,
 };
 
 use crate::{Error, Result};
@@ -72,6 +72,18 @@ pub(crate) const CERTIFICATE_TOL: f64 = 1e-4;
 /// Clarabel enables.
 pub(crate) const LINEAR_SOLVER: &str = "qdldl";
 
+/// Clarabel's settings for the exact programs: silent, 400 interior-point
+/// iterations, [`LINEAR_SOLVER`] on one thread.
+pub(crate) fn solver_settings() -> Result<DefaultSettings<f64>> {
+    DefaultSettingsBuilder::default()
+        .verbose(false)
+        .max_iter(400)
+        .max_threads(1)
+        .direct_solve_method(LINEAR_SOLVER.to_string())
+        .build()
+        .map_err(|e| Error::Other(format!("clarabel settings: {e:?}")))
+}
+
 /// Decides feasibility of {w ∈ R^n : a_μ·w ≥ 1 ∀μ} for sparse rows a_μ by
 /// the maximal-margin QP, verifying the solver's answer either way.
 ///
@@ -89,12 +101,7 @@ pub(crate) fn max_margin_sparse(n: usize, rows: &[SparseRow]) -> Result<Verdict>
     let q = vec![0.0; n];
     let b = vec![-1.0; m];
     let cones = [NonnegativeConeT(m)];
-    let settings = DefaultSettingsBuilder::default()
-        .verbose(false)
-        .max_iter(400)
-        .direct_solve_method(LINEAR_SOLVER.to_string())
-        .build()
-        .map_err(|e| Error::Other(format!("clarabel settings: {e:?}")))?;
+    let settings = solver_settings()?;
     let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
         .map_err(|e| Error::Other(format!("clarabel setup: {e}")))?;
     solver.solve();

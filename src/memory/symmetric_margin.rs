@@ -19,8 +19,8 @@
 
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{
-    DefaultSettingsBuilder, DefaultSolution, DefaultSolver, IPSolver, NonnegativeConeT,
-    SecondOrderConeT, SolverStatus, SupportedConeT,
+    DefaultSolution, DefaultSolver, IPSolver, NonnegativeConeT, SecondOrderConeT, SolverStatus,
+    SupportedConeT,
 };
 
 use nalgebra::DMatrix;
@@ -201,13 +201,7 @@ fn cone_step(patterns: &[Vec<f64>], kappa: f64) -> Result<MarginDecision> {
     b[..lin].iter_mut().for_each(|v| *v = -1.0);
     let mut cones: Vec<SupportedConeT<f64>> = vec![NonnegativeConeT(lin)];
     cones.extend((0..n).map(|_| SecondOrderConeT(n)));
-    let settings = DefaultSettingsBuilder::default()
-        .verbose(false)
-        .max_iter(400)
-        .max_threads(1)
-        .direct_solve_method(crate::memory::feasibility::LINEAR_SOLVER.to_string())
-        .build()
-        .map_err(|e| Error::Other(format!("clarabel settings: {e:?}")))?;
+    let settings = crate::memory::feasibility::solver_settings()?;
     let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
         .map_err(|e| Error::Other(format!("clarabel setup: {e}")))?;
     solver.solve();
