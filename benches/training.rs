@@ -1,7 +1,8 @@
 //! Time per training step (one full-batch gradient-descent epoch: two matrix
 //! products plus element-wise work) at N = 1000, α = 1, in f64 and f32, next
-//! to a bare GEMM of the same size in each precision (DGEMM, SGEMM), the
-//! machine's reference rates, and, if `python3` with numpy is found, the same
+//! to a bare GEMM of the same size in each precision (DGEMM, SGEMM) through the
+//! GEMM training uses (the machine's reference rates) and through nalgebra's
+//! own, and, if `python3` with numpy is found, the same
 //! epoch in numpy (`benches/numpy_epoch.py`, float32 and float64, OpenBLAS).
 //!
 //! The same epoch at α = 0.1, 0.4, 1, 1.5 iterating J (`epoch_direct`) and in the
@@ -12,8 +13,8 @@
 //! Run with `cargo bench --bench training`. The `items/s` column counts
 //! floating-point operations of the matrix products: 4·R·N·P per direct step,
 //! 2·N·P² (6·N·P² symmetric) per span step, 2·N³ per bare GEMM, so it reads
-//! directly as FLOP/s. Thread counts follow `MATMUL_NUM_THREADS` (matrix
-//! products; default: physical cores, at most 4) and `RAYON_NUM_THREADS`.
+//! directly as FLOP/s. Thread counts follow `RAYON_NUM_THREADS` (and
+//! `MATMUL_NUM_THREADS` for nalgebra's GEMM).
 //! The numpy lines are printed before divan's table; set `PLAM_BENCH_PYTHON`
 //! to choose the interpreter, or to `none` to skip them.
 
@@ -24,6 +25,7 @@ use plam::data::patterns::{PatternKind, Patterns};
 use plam::learning::{
     train_fixed_norm, Coupling, FixedNormConfig, Form, GradientDescent, Problem, Real,
 };
+use plam::numerics::gemm::gemm;
 use std::process::Command;
 
 const N: usize = 1000;
@@ -66,19 +68,38 @@ fn problem_at(alpha: f64, coupling: Coupling) -> Problem {
     Problem::network(&p, coupling).expect("network coupling")
 }
 
-/// Reference: C = A·B with N×N matrices (2N³ flops), through nalgebra's GEMM
-/// (matrixmultiply's DGEMM for f64, SGEMM for f32).
+/// Reference: C = A·B with N×N matrices (2N³ flops) through the GEMM that
+/// training uses (`plam::numerics::gemm`: the `gemm` crate, AVX-512 kernels on
+/// this machine), i.e. the machine's DGEMM (f64) and SGEMM (f32) rates.
 #[divan::bench(types = [f64, f32], sample_count = 20)]
 fn gemm_reference<T: Real>(bencher: Bencher) {
-    let a = DMatrix::from_fn(N, N, |i, j| T::of_f64(((i * 7 + j * 13) % 17) as f64 - 8.0));
-    let b = DMatrix::from_fn(N, N, |i, j| T::of_f64(((i * 5 + j * 3) % 11) as f64 - 5.0));
-    let mut c = DMatrix::<T>::zeros(N, N);
+    let (a, b, mut c) = square_operands::<T>();
+    bencher
+        .counter(ItemsCount::new(2 * N * N * N))
+        .bench_local(|| {
+            gemm(&mut c, T::one(), &a, &b, T::zero());
+            divan::black_box(&c);
+        });
+}
+
+/// The same product through nalgebra's own GEMM (`matrixmultiply`, AVX2/FMA
+/// kernels at most), for comparison.
+#[divan::bench(types = [f64, f32], sample_count = 20)]
+fn gemm_nalgebra<T: Real>(bencher: Bencher) {
+    let (a, b, mut c) = square_operands::<T>();
     bencher
         .counter(ItemsCount::new(2 * N * N * N))
         .bench_local(|| {
             c.gemm(T::one(), &a, &b, T::zero());
             divan::black_box(&c);
         });
+}
+
+/// Two N×N operands with small integer entries and an output buffer.
+fn square_operands<T: Real>() -> (DMatrix<T>, DMatrix<T>, DMatrix<T>) {
+    let a = DMatrix::from_fn(N, N, |i, j| T::of_f64(((i * 7 + j * 13) % 17) as f64 - 8.0));
+    let b = DMatrix::from_fn(N, N, |i, j| T::of_f64(((i * 5 + j * 3) % 11) as f64 - 5.0));
+    (a, b, DMatrix::zeros(N, N))
 }
 
 /// One gradient-descent epoch (paper protocol: Hebb start, β = 0.1, η = 10)

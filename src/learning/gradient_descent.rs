@@ -138,7 +138,7 @@ impl<'a, T: Real> GradientDescent<'a, T> {
             Form::Span => State::Span(Box::new(SpanState::new(&ops, j0, problem.coupling()))),
             _ => {
                 let mut ws = Workspace::new(&ops);
-                if T::FUSED_UPDATE && problem.coupling() != Coupling::Symmetric {
+                if problem.coupling() != Coupling::Symmetric {
                     ws.g = DMatrix::zeros(0, 0);
                 }
                 State::Direct { ws, j: j0 }
@@ -231,15 +231,15 @@ fn direct_step<T: Real>(
     if !fresh {
         ws.eval(ops, j, beta, false);
     }
-    if T::FUSED_UPDATE && problem.coupling() != Coupling::Symmetric {
+    if problem.coupling() == Coupling::Symmetric {
+        // The symmetrised gradient (eq. (T5)) is formed, then subtracted.
+        ws.eval_gradient(ops);
+        symmetrize_sum(&mut ws.g);
+        subtract_scaled(j, T::of_f64(lr), &ws.g)
+    } else {
+        // −η R Xᵀ is added to J inside the GEMM (no gradient matrix).
         ws.descend_fused(ops, j, lr);
         all_finite(j)
-    } else {
-        ws.eval_gradient(ops);
-        if problem.coupling() == Coupling::Symmetric {
-            symmetrize_sum(&mut ws.g);
-        }
-        subtract_scaled(j, T::of_f64(lr), &ws.g)
     }
 }
 

@@ -16,6 +16,7 @@ use crate::data::patterns::Patterns;
 use crate::error::{ensure, Result};
 use crate::learning::couplings::{symmetrize_sum, zero_diagonal};
 use crate::learning::precision::Real;
+use crate::numerics::gemm::gemm;
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -221,7 +222,7 @@ impl Problem {
     /// The fields H = J X (R×P), eq. (T1).
     pub fn fields(&self, j: &DMatrix<f64>) -> DMatrix<f64> {
         let mut h = DMatrix::zeros(self.rows(), self.p());
-        h.gemm(1.0, j, &self.ops.x, 0.0);
+        gemm(&mut h, 1.0, j, &self.ops.x, 0.0);
         h
     }
 
@@ -252,7 +253,13 @@ impl Problem {
     /// networks with Gaussian patterns; w = (1/N) Σ_μ y^μ ξ^μ for a perceptron.
     pub fn hebb(&self) -> DMatrix<f64> {
         let mut j = DMatrix::zeros(self.rows(), self.n());
-        j.gemm(1.0 / self.n() as f64, &self.ops.y, &self.ops.xt, 0.0);
+        gemm(
+            &mut j,
+            1.0 / self.n() as f64,
+            &self.ops.y,
+            &self.ops.xt,
+            0.0,
+        );
         self.constrain(&mut j);
         if self.coupling == Coupling::Symmetric {
             symmetrize_sum(&mut j);
@@ -270,7 +277,7 @@ impl Problem {
 /// Writes r = scale · (tanh(βh) − y) for ±1 labels y and returns the mean of
 /// β⁻¹ log(1 + e^{−2βyh}) over all entries (eq. (T3)); both from one exponential:
 /// with z = −2βyh, tanh(βh) − y = −2y σ(z) (σ the logistic function); see
-/// [`Real::residual_term`]. The loss is summed in f64 whatever `T`; column
+/// [`Real::residuals`] and [`Real::loss_sum`]. The loss is summed in f64 whatever `T`; column
 /// partial sums are added in column order (thread-count independent).
 fn residual<T: Real>(
     h: &DMatrix<T>,
@@ -288,13 +295,12 @@ fn residual<T: Real>(
         .zip(h.as_slice().par_chunks(rows))
         .zip(y.as_slice().par_chunks(rows))
         .map(|((rc, hc), yc)| {
-            let mut s = 0.0;
-            for ((ri, &hi), &yi) in rc.iter_mut().zip(hc).zip(yc) {
-                let (res, loss) = T::residual_term(hi, yi, beta_t, scale_t, want_loss);
-                *ri = res;
-                s += loss;
+            T::residuals(hc, yc, beta_t, scale_t, rc);
+            if want_loss {
+                T::loss_sum(hc, yc, beta_t)
+            } else {
+                0.0
             }
-            s
         })
         .collect();
     if !want_loss {
@@ -339,7 +345,7 @@ impl<T: Real> Workspace<T> {
         beta: f64,
         want_loss: bool,
     ) -> f64 {
-        self.h.gemm(T::one(), j, &p.x, T::zero());
+        gemm(&mut self.h, T::one(), j, &p.x, T::zero());
         let scale = 1.0 / (p.y.nrows() as f64 * p.x.ncols() as f64);
         residual(&self.h, &p.y, beta, scale, &mut self.r, want_loss)
     }
@@ -347,14 +353,14 @@ impl<T: Real> Workspace<T> {
     /// Euclidean gradient G = R Xᵀ (residual already scaled by 1/RP), zero
     /// diagonal for networks (eq. (T4)).
     pub(crate) fn eval_gradient(&mut self, p: &Operands<T>) {
-        self.g.gemm(T::one(), &self.r, &p.xt, T::zero());
+        gemm(&mut self.g, T::one(), &self.r, &p.xt, T::zero());
         p.constrain(&mut self.g);
     }
 
     /// The descent step J ← J − η R Xᵀ in one GEMM (the gradient is never
     /// formed), then the masked diagonal reset to zero (eq. (T10)).
     pub(crate) fn descend_fused(&self, p: &Operands<T>, j: &mut DMatrix<T>, lr: f64) {
-        j.gemm(T::of_f64(-lr), &self.r, &p.xt, T::one());
+        gemm(j, T::of_f64(-lr), &self.r, &p.xt, T::one());
         p.constrain(j);
     }
 }

@@ -16,6 +16,7 @@
 use crate::learning::couplings::symmetrize_sum;
 use crate::learning::precision::Real;
 use crate::learning::problem::{Coupling, Operands, Problem};
+use crate::numerics::gemm::gemm;
 use nalgebra::{DMatrix, DMatrixView, Dyn};
 use rayon::prelude::*;
 
@@ -69,6 +70,13 @@ fn transposed<T: Real>(m: &DMatrix<T>) -> DMatrixView<'_, T, Dyn, Dyn> {
     DMatrixView::from_slice_with_strides(m.as_slice(), m.ncols(), m.nrows(), m.nrows(), 1)
 }
 
+/// One row of the fields, h_μ = g_μ + h0_μ − d x_μ (eq. (T16)).
+fn fields_into<T: Real>(h: &mut [T], g: &[T], h0: &[T], x: &[T], d: T) {
+    for (((hm, &gm), &h0m), &xm) in h.iter_mut().zip(g).zip(h0).zip(x) {
+        *hm = gm + h0m - d * xm;
+    }
+}
+
 /// The state of gradient descent in the span of the patterns, eq. (T16).
 pub(crate) struct SpanState<T: Real> {
     symmetric: bool,
@@ -100,9 +108,9 @@ impl<T: Real> SpanState<T> {
     pub(crate) fn new(ops: &Operands<T>, j0: DMatrix<T>, coupling: Coupling) -> Self {
         let (r, p) = (ops.y().nrows(), ops.x().ncols());
         let mut h0 = DMatrix::zeros(r, p);
-        h0.gemm(T::one(), &j0, ops.x(), T::zero());
+        gemm(&mut h0, T::one(), &j0, ops.x(), T::zero());
         let mut gram = DMatrix::zeros(p, p);
-        gram.gemm(T::one(), ops.xt(), ops.x(), T::zero());
+        gemm(&mut gram, T::one(), ops.xt(), ops.x(), T::zero());
         let symmetric = coupling == Coupling::Symmetric;
         Self {
             symmetric,
@@ -130,11 +138,16 @@ impl<T: Real> SpanState<T> {
 
     /// The matrix products of eq. (T17): Gᵀ = C Aᵀ (+ (AᵀX)ᵀ Xᵀ).
     fn products(&mut self, ops: &Operands<T>) {
-        self.gt.gemm(T::one(), &self.gram, &self.at, T::zero());
+        gemm(&mut self.gt, T::one(), &self.gram, &self.at, T::zero());
         if self.symmetric {
-            self.b.gemm(T::one(), &self.at, ops.x(), T::zero());
-            self.gt
-                .gemm(T::one(), &transposed(&self.b), ops.xt(), T::one());
+            gemm(&mut self.b, T::one(), &self.at, ops.x(), T::zero());
+            gemm(
+                &mut self.gt,
+                T::one(),
+                &transposed(&self.b),
+                ops.xt(),
+                T::one(),
+            );
         }
     }
 
@@ -166,15 +179,13 @@ impl<T: Real> SpanState<T> {
             .zip(self.yt.as_slice().par_chunks(p))
             .zip(self.d.par_iter())
             .map(|((((((hc, rc), gc), h0c), xc), yc), &di)| {
-                let mut s = 0.0;
-                for mu in 0..hc.len() {
-                    let h = gc[mu] + h0c[mu] - di * xc[mu];
-                    let (r, l) = T::residual_term(h, yc[mu], beta_t, scale_t, want_loss);
-                    hc[mu] = h;
-                    rc[mu] = r;
-                    s += l;
+                fields_into(hc, gc, h0c, xc, di);
+                T::residuals(hc, yc, beta_t, scale_t, rc);
+                if want_loss {
+                    T::loss_sum(hc, yc, beta_t)
+                } else {
+                    0.0
                 }
-                s
             })
             .collect();
         if !want_loss {
@@ -226,21 +237,23 @@ impl<T: Real> SpanState<T> {
             .zip(self.h0t.as_slice().par_chunks(p))
             .zip(self.own.as_slice().par_chunks(p))
             .zip(self.yt.as_slice().par_chunks(p))
-            .map(|(((((ac, di), gc), h0c), xc), yc)| {
-                let d_old = *di;
-                let mut ok = true;
-                let mut d_new = 0.0;
-                for mu in 0..ac.len() {
-                    let h = gc[mu] + h0c[mu] - d_old * xc[mu];
-                    let (r, _) = T::residual_term(h, yc[mu], beta_t, scale_t, false);
-                    let a = ac[mu] - lr_t * r;
-                    ac[mu] = a;
-                    ok &= a.is_finite();
-                    d_new += (a * xc[mu]).into_f64();
-                }
-                *di = T::of_f64(k * d_new);
-                ok
-            })
+            .map_init(
+                || (vec![T::zero(); p], vec![T::zero(); p]),
+                |(h, r), (((((ac, di), gc), h0c), xc), yc)| {
+                    fields_into(h, gc, h0c, xc, *di);
+                    T::residuals(h, yc, beta_t, scale_t, r);
+                    let mut ok = true;
+                    let mut d_new = 0.0;
+                    for mu in 0..ac.len() {
+                        let a = ac[mu] - lr_t * r[mu];
+                        ac[mu] = a;
+                        ok &= a.is_finite();
+                        d_new += (a * xc[mu]).into_f64();
+                    }
+                    *di = T::of_f64(k * d_new);
+                    ok
+                },
+            )
             .reduce(|| true, |a, b| a && b)
     }
 
@@ -253,7 +266,7 @@ impl<T: Real> SpanState<T> {
     /// (eq. (T16)); exactly symmetric for symmetric couplings.
     pub(crate) fn couplings(&self, ops: &Operands<T>) -> DMatrix<T> {
         let mut m = DMatrix::zeros(self.j0.nrows(), self.j0.ncols());
-        m.gemm(T::one(), &transposed(&self.at), ops.xt(), T::zero());
+        gemm(&mut m, T::one(), &transposed(&self.at), ops.xt(), T::zero());
         if self.symmetric {
             symmetrize_sum(&mut m);
         }

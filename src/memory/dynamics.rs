@@ -3,7 +3,7 @@
 //!
 //! States are ±1 vectors stored as the columns of an N×B `f64` matrix, so
 //! that B relaxations run together: a synchronous step of all active states
-//! is one matrix–matrix product (GEMM through nalgebra/matrixmultiply), and
+//! is one matrix–matrix product (GEMM through `numerics::gemm`), and
 //! asynchronous relaxations run in parallel over states with rayon. Both are
 //! deterministic given the seed (the asynchronous update order of column `b`
 //! is drawn from its own ChaCha stream [`rng::ASYNC`]` + b`, independent of
@@ -19,6 +19,7 @@ use crate::error::{ensure, Error, Result};
 use crate::learning::couplings::row_abs_sums;
 use crate::memory::couplings::check_couplings;
 use crate::memory::guarded_fields::GuardedFields;
+use crate::numerics::gemm::gemm;
 use crate::numerics::rng;
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
@@ -253,7 +254,8 @@ impl Network {
     fn exact_step(&self, states: &DMatrix<f64>, active: &[usize]) -> Vec<(Vec<f64>, bool)> {
         let n = states.nrows();
         let xa = DMatrix::from_fn(n, active.len(), |i, k| states[(i, active[k])]);
-        let h = &self.j * &xa;
+        let mut h = DMatrix::zeros(n, active.len());
+        gemm(&mut h, 1.0, &self.j, &xa, 0.0);
         (0..active.len())
             .into_par_iter()
             .map(|k| {

@@ -12,6 +12,7 @@
 //! the whole step in f64, so the result is bit-identical to the f64 step in
 //! every case.
 
+use crate::numerics::gemm::gemm;
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 
@@ -153,7 +154,9 @@ impl GuardedFields {
                 *y = x as f32;
             }
         }
-        &self.j32 * x32
+        let mut h = DMatrix::zeros(n, active.len());
+        gemm(&mut h, 1.0, &self.j32, &x32, 0.0);
+        h
     }
 
     /// One synchronous step of the columns `active` of `states` with tie
