@@ -840,8 +840,9 @@ fn networks_panel(asym: &AsymSweep) -> Panel {
 fn symmetric_panel(sym: &SymSweep) -> Panel {
     let mut pd = Panel::new("load α = P/N", "P(symmetric J stores all)")
         .title("(d) symmetric couplings")
-        .y_range(-0.03, 1.05)
-        .legend(LegendAt::LowerLeft);
+        // Headroom above P = 1 for the legend, clear of the data.
+        .y_range(-0.03, 1.6)
+        .legend(LegendAt::UpperRight);
     for (k, &n) in sym.ns.iter().enumerate() {
         let c = palette::seq(k + 1);
         let pts: Vec<&SymPoint> = sym.points.iter().filter(|p| p.n == n).collect();
@@ -899,11 +900,19 @@ fn crossings_panel(
     asym_ext: Option<(f64, f64)>,
     (sym_fits, sym_interval): (&[SizeFit], Option<(f64, f64)>),
 ) -> Panel {
+    // Lines are drawn over the data's range of 1/N only; the legend sits in
+    // the empty lower right, the notes above the data.
+    let x_max = sym_cross
+        .iter()
+        .chain(asym_cross)
+        .map(|c| 1.0 / c.n as f64)
+        .fold(0.0, f64::max)
+        .max(0.05);
     let mut pe = Panel::new("1/N", "crossing load α_1/2(N)")
         .title("(e) finite-size crossings")
-        .x_range(0.0, 0.3)
-        .y_range(0.0, 2.9)
-        .legend(LegendAt::UpperRight);
+        .x_range(0.0, 3.5 * x_max)
+        .y_range(0.4, 2.9)
+        .legend(LegendAt::LowerRight);
     pe.push(Series::points(
         "asymmetric rows",
         asym_cross
@@ -924,12 +933,12 @@ fn crossings_panel(
     ));
     pe.push(Series::line(
         "Cover 2(N−1)/N",
-        vec![(0.0, 2.0), (0.14, 2.0 * (1.0 - 0.14))],
+        vec![(0.0, 2.0), (x_max, 2.0 * (1.0 - x_max))],
         Dash::Dashed,
         palette::BLUE,
     ));
     for (k, f) in sym_fits.iter().enumerate() {
-        pe.push(fit_line(f, k));
+        pe.push(fit_line(f, k, x_max));
     }
     if let Some(ext) = asym_ext {
         pe = pe.note(extrapolation_note("asym.", ext, "2", 2.0));
@@ -939,18 +948,18 @@ fn crossings_panel(
     }
     pe.with(Series::line(
         "α = 1",
-        vec![(0.0, 1.0), (0.14, 1.0)],
+        vec![(0.0, 1.0), (x_max, 1.0)],
         Dash::Dotted,
         palette::GREY,
     ))
 }
 
-/// A finite-size fit α(N) = α∞ + b·g(N) drawn against 1/N from the
-/// smallest size plotted (1/N = 0.14) to N → ∞.
-fn fit_line(f: &SizeFit, k: usize) -> Series {
+/// A finite-size fit α(N) = α∞ + b·g(N) drawn against 1/N from 1/N = `x_max`
+/// (the smallest size fitted) to N → ∞.
+fn fit_line(f: &SizeFit, k: usize, x_max: f64) -> Series {
     let mut pts = vec![(0.0, f.limit)];
-    pts.extend((1..=70).map(|i| {
-        let x = 0.002 * i as f64;
+    pts.extend((1..=60).map(|i| {
+        let x = x_max * i as f64 / 60.0;
         (x, f.at(1.0 / x))
     }));
     let mut label = match f.exponent {
