@@ -14,8 +14,9 @@
 //! merge apply it, a shard cannot (it does not see the other shards'
 //! results) and computes every candidate.
 //!
-//! - **Whole** (default): every unit is computed, in order, as the claim
-//!   always did; nothing is written by this layer.
+//! - **Whole** (default): every unit is computed, as many at a time as
+//!   rayon has threads, the results kept in order; nothing is written by
+//!   this layer.
 //! - **Shard K/N**: only the units with i mod N = K − 1 are computed (the
 //!   shards are disjoint, cover every unit, and do not depend on timing);
 //!   each is written to `DIR/NAME.units/SWEEP-i.json` ([`files`]); every map
@@ -32,6 +33,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -189,8 +191,9 @@ impl Work {
     /// its own units).
     pub fn map<I, T, F>(&mut self, name: &str, items: &[I], f: F) -> Result<Option<Vec<T>>>
     where
-        T: Serialize + DeserializeOwned,
-        F: FnMut(&I) -> Result<T>,
+        I: Sync,
+        T: Serialize + DeserializeOwned + Send,
+        F: Fn(&I) -> Result<T> + Sync,
     {
         self.map_until(name, items, f, |_| false)
     }
@@ -203,29 +206,19 @@ impl Work {
         &mut self,
         name: &str,
         items: &[I],
-        mut f: F,
+        f: F,
         stop: S,
     ) -> Result<Option<Vec<T>>>
     where
-        T: Serialize + DeserializeOwned,
-        F: FnMut(&I) -> Result<T>,
+        I: Sync,
+        T: Serialize + DeserializeOwned + Send,
+        F: Fn(&I) -> Result<T> + Sync,
         S: Fn(&T) -> bool,
     {
         let first = self.declare(name, items.len())?;
         let claim = self.claim;
         match &mut self.mode {
-            Mode::Whole => {
-                let mut out = Vec::new();
-                for item in items {
-                    let v = f(item)?;
-                    let done = stop(&v);
-                    out.push(v);
-                    if done {
-                        break;
-                    }
-                }
-                Ok(Some(out))
-            }
+            Mode::Whole => whole_sweep(items, f, stop).map(Some),
             Mode::Shard {
                 shard,
                 dir,
@@ -433,10 +426,39 @@ pub fn whole_claim_dir(claim: &'static str, dirs: &[PathBuf]) -> Result<(PathBuf
     Ok((dir.clone(), m.size))
 }
 
+/// A whole run's sweep: the units computed as many at a time as rayon has
+/// threads (small units leave cores idle on their own), results in item
+/// order, stopping after the first result for which `stop` holds. A unit's
+/// result does not depend on what runs beside it, so this equals the
+/// sequential sweep; units computed beside the stopping one are discarded.
+fn whole_sweep<I, T, F, S>(items: &[I], f: F, stop: S) -> Result<Vec<T>>
+where
+    I: Sync,
+    T: Send,
+    F: Fn(&I) -> Result<T> + Sync,
+    S: Fn(&T) -> bool,
+{
+    let width = rayon::current_num_threads().max(1);
+    let mut out = Vec::new();
+    for batch in items.chunks(width) {
+        let values: Vec<Result<T>> = batch.par_iter().map(&f).collect();
+        for v in values {
+            let v = v?;
+            let done = stop(&v);
+            out.push(v);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::RngExt;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn shard_parses_k_of_n_and_refuses_the_rest() {
@@ -494,19 +516,21 @@ mod tests {
     /// A claim with two sweeps, the second stopped at the first result
     /// above 0.25; `calls` counts the items computed.
     fn toy(work: &mut Work, calls: &mut usize) -> Result<Option<Vec<f64>>> {
+        let count = AtomicUsize::new(0);
         let a = work.map("roots", &[2.0, 3.0, 5.0], |x: &f64| {
-            *calls += 1;
+            count.fetch_add(1, Ordering::Relaxed);
             Ok(x.sqrt())
         })?;
         let b = work.map_until(
             "steps",
             &[1, 2, 3, 4, 5],
             |&k: &i32| {
-                *calls += 1;
+                count.fetch_add(1, Ordering::Relaxed);
                 Ok(f64::from(k) / 10.0 + 1e-17)
             },
             |v| *v > 0.25,
         )?;
+        *calls += count.into_inner();
         Ok(a.zip(b).map(|(a, b)| [a, b].concat()))
     }
 
@@ -539,8 +563,12 @@ mod tests {
         let whole = toy(&mut Work::whole("toy", Size::Quick), &mut calls)
             .unwrap()
             .unwrap();
-        // Three roots and the steps up to 0.3, the first above 0.25.
-        assert_eq!((whole.len(), calls), (6, 6));
+        // Three roots and the steps up to 0.3, the first above 0.25. A whole
+        // run computes its units as many at a time as rayon has threads, so
+        // the steps computed beside 0.3 (at most threads − 1) are discarded.
+        assert_eq!(whole.len(), 6);
+        let spare = rayon::current_num_threads() - 1;
+        assert!((6..=6 + spare).contains(&calls), "{calls} computed");
         let base = temp("toy");
         for count in [1, 2, 3, 8] {
             let (dirs, computed) = run_shards(&base.join(count.to_string()), count);
