@@ -98,17 +98,45 @@ pub fn solve_arc(loss: Arc<dyn Loss>, alpha: f64) -> Result<Solution> {
 
 /// Solves the saddle point for a shared loss at load `alpha` with `options`.
 pub fn solve_with(loss: Arc<dyn Loss>, alpha: f64, options: &Options) -> Result<Solution> {
+    check_point(loss.as_ref(), alpha)?;
+    let u0 = loss.initial_ln_x(alpha);
+    let law = Law::new(loss, u0, options.quadrature_rtol, options.max_panels);
+    Newton::new(law, alpha, options).run()
+}
+
+/// Solves the saddle point for a shared loss at load `alpha` with `options`,
+/// starting Newton at ln x = `ln_x0` (e.g. a neighbouring point's solution,
+/// see [`super::solve_path`]) instead of the loss's asymptotic guess. The
+/// phases are those of [`solve_with`]: from a start close to the root the
+/// rough passes reach |ln S| < 1e-6 in one or two steps, and they stay
+/// cheaper than full-rule passes there (callgrind: skipping them costs 40%
+/// more instructions along a grid's rows). The returned point meets the same
+/// stopping rule as [`solve_with`]'s, so the two agree to the rounding level
+/// of the full rule's root.
+pub fn solve_from(
+    loss: Arc<dyn Loss>,
+    alpha: f64,
+    ln_x0: f64,
+    options: &Options,
+) -> Result<Solution> {
+    check_point(loss.as_ref(), alpha)?;
+    finite("the initial ln x", ln_x0)?;
+    let law = Law::new(loss, ln_x0, options.quadrature_rtol, options.max_panels);
+    Newton::new(law, alpha, options).run()
+}
+
+/// Checks that α is in the supported range and that the loss has a unique
+/// ground state there.
+fn check_point(loss: &dyn Loss, alpha: f64) -> Result<()> {
     finite("α", alpha)?;
     ensure(alpha > 0.0, || format!("α must be positive, got {alpha}"))?;
     ensure((1e-6..=1e6).contains(&alpha), || {
         format!("α must be in [1e-6, 1e6], got {alpha}")
     })?;
-    if let Some(reason) = loss.degenerate(alpha) {
-        return Err(Error::NoSolution(reason));
+    match loss.degenerate(alpha) {
+        Some(reason) => Err(Error::NoSolution(reason)),
+        None => Ok(()),
     }
-    let u0 = loss.initial_ln_x(alpha);
-    let law = Law::new(loss, u0, options.quadrature_rtol, options.max_panels);
-    Newton::new(law, alpha, options).run()
 }
 
 /// The state of the safeguarded Newton iteration on ln S(u) = 0.
