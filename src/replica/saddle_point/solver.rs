@@ -198,6 +198,12 @@ enum Phase {
 /// their Newton step from there lands within the rough rule's own error.
 const ROUGH_UNTIL: f64 = 1e-6;
 
+/// The S-only passes hand over to the full passes once |ln S| falls below
+/// this: the Newton step from there leaves |ln S| ~ C·1e-20 (quadratic
+/// convergence, C = |h″|/(2h′²) of h = ln S(u)), below the 1e-12 tolerance
+/// and at the rounding level of the full rule's root for C up to ~1e4.
+const SADDLE_UNTIL: f64 = 1e-10;
+
 /// Passes reuse the previous Δ-breakpoints while u = ln x stays within this
 /// of where they were placed.
 const REUSE_PANELS: f64 = 1e-3;
@@ -345,7 +351,7 @@ impl<'a> Newton<'a> {
                 }
                 Phase::SaddleOnly => {
                     let step = self.evaluate_saddle(u)?;
-                    if self.meets_tolerance(u, step).is_some() {
+                    if step.h.abs() <= SADDLE_UNTIL || self.meets_tolerance(u, step).is_some() {
                         phase = Phase::Full;
                     }
                     step
