@@ -322,14 +322,14 @@ impl<'a> Newton<'a> {
 
     /// Iterates from the law's initial ln x in three phases. Rough passes (the
     /// 10-point Gauss rule, S and dS/du only) until |ln S| < [`ROUGH_UNTIL`];
-    /// then passes of the full rule for S and dS/du only, until one meets the
-    /// stopping rule; then full passes with every moment, the first of which
-    /// to meet the stopping rule is accepted. The S-only passes give the full
-    /// passes' S and dS/du (bit for bit unless the full rule refines a panel
-    /// for another moment), so the iterates are those of full passes. The
-    /// S-only pass that meets the rule is within the
-    /// tolerance (1e-12 in ln S) of the root; the Newton step from it puts
-    /// the returned point at the rounding level, where the solution
+    /// then passes of the full rule for S and dS/du only, until one has
+    /// |ln S| ≤ [`SADDLE_UNTIL`] or meets the stopping rule; then full passes
+    /// with every moment, the first of which to meet the stopping rule is
+    /// accepted. The S-only passes give the full passes' S and dS/du (bit for
+    /// bit unless the full rule refines a panel for another moment), so the
+    /// iterates are those of full passes. The last S-only pass is within
+    /// 1e-10 of the root in ln S; the Newton step from it (quadratic
+    /// convergence) puts the returned point at the rounding level, where the solution
     /// no longer depends on the path that reached it (ε ≈ Φ(−xλ) has
     /// d ln ε/d ln x ≈ −(xλ)², so a residual of 1e-12 in ln S would show in
     /// ε's tenth digit where xλ ~ 30). The bracket restarts after the rough
