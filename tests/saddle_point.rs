@@ -493,6 +493,27 @@ fn continuation_gives_the_isolated_solutions_over_the_domain() {
     }
 }
 
+/// A grid's cut into continuation runs depends on its shape only: one row
+/// of 96 λ (cut into runs of 16) gives the same bits on 1 and 3 threads (a
+/// cut that gave each thread four runs would start a different point cold).
+#[test]
+fn continuation_grid_does_not_depend_on_the_thread_count() {
+    let losses: Vec<Arc<dyn Loss>> = (1..=96)
+        .map(|k| Arc::new(PseudoLikelihood::new(0.1 * k as f64).unwrap()) as Arc<dyn Loss>)
+        .collect();
+    let on = |threads: usize| -> Vec<f64> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| solve_grid(&[0.7], &losses, &Options::default()))
+            .into_iter()
+            .map(|s| s.unwrap().ln_x)
+            .collect()
+    };
+    assert_eq!(on(1), on(3));
+}
+
 /// A path through the mpmath golden points (not neighbours: every start is
 /// far from the root) reproduces them to their 1e-10; any start converges.
 #[test]

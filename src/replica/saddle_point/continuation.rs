@@ -56,15 +56,17 @@ pub fn solve_path(points: &[(Arc<dyn Loss>, f64)], options: &Options) -> Vec<Res
 
 /// Solves the saddle points of the grid `alphas` × `losses` in α-major order:
 /// each α-row is cut into runs of neighbouring losses, each run a
-/// [`solve_path`], the runs in parallel (rayon). A row is cut into as many
-/// runs as it takes to give every thread four (load balance), but never
-/// into runs shorter than [`MIN_RUN`] (each run's first point is cold).
+/// [`solve_path`], the runs in parallel (rayon). Rows are cut so that the
+/// grid has at least [`GRID_RUNS`] runs (load balance), but never into runs
+/// shorter than [`MIN_RUN`] (each run's first point is cold). The cut depends
+/// on the grid's shape only, so the results do not depend on the number of
+/// threads.
 pub fn solve_grid(
     alphas: &[f64],
     losses: &[Arc<dyn Loss>],
     options: &Options,
 ) -> Vec<Result<Solution>> {
-    let runs_per_row = (4 * rayon::current_num_threads()).div_ceil(alphas.len().max(1));
+    let runs_per_row = GRID_RUNS.div_ceil(alphas.len().max(1));
     let run = losses.len().div_ceil(runs_per_row).max(MIN_RUN);
     let runs: Vec<(f64, &[Arc<dyn Loss>])> = alphas
         .iter()
@@ -80,3 +82,7 @@ pub fn solve_grid(
 
 /// The shortest run of a grid row solved by continuation.
 pub const MIN_RUN: usize = 16;
+
+/// The number of runs [`solve_grid`] aims at: four per thread on up to 8
+/// threads.
+pub const GRID_RUNS: usize = 32;

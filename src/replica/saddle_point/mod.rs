@@ -32,7 +32,7 @@ mod moments;
 pub mod solution;
 pub mod solver;
 
-pub use continuation::{solve_grid, solve_path, MIN_RUN};
+pub use continuation::{solve_grid, solve_path, GRID_RUNS, MIN_RUN};
 pub use expectation::{Point, T_MAX};
 pub use law::Law;
 pub use solution::{Solution, Summary};
