@@ -6,10 +6,14 @@
 use plam::numerics::integration::integrate;
 use plam::numerics::normal;
 use plam::replica::capacity::max_margin;
+use plam::replica::loss::Loss;
 use plam::replica::loss::{Hinge, PseudoLikelihood, Square};
-use plam::replica::saddle_point::{solve, solve_pl, Solution};
+use plam::replica::saddle_point::{
+    solve, solve_from, solve_grid, solve_path, solve_pl, Options, Solution,
+};
 use plam::Error;
 use proptest::prelude::*;
+use std::sync::Arc;
 
 fn rel(a: f64, b: f64) -> f64 {
     if a == b {
@@ -433,6 +437,121 @@ fn t_space_route_resolves_the_transition_at_large_load() {
     let [_, _, _, _, sres, m0] = t_space_moments(&s);
     assert!((sres - 1.0).abs() < 1e-10, "αE[(Δ−t)²] = {sres}");
     assert!((m0 - 1.0).abs() < 1e-12, "∫φ = {m0}");
+}
+
+/// Every reported quantity of a solution but its residual, as (name, value)
+/// pairs.
+fn reported(s: &Solution) -> [(&'static str, f64); 10] {
+    [
+        ("ln_x", s.ln_x),
+        ("ln_eps", s.ln_eps),
+        ("eps", s.eps),
+        ("median", s.median),
+        ("mean", s.mean),
+        ("var", s.var),
+        ("loss", s.loss_mean),
+        ("energy", s.energy),
+        ("replicon", s.replicon),
+        ("multiplier_x", s.multiplier_x),
+    ]
+}
+
+/// Asserts that a continuation solve agrees with the isolated one. Both meet
+/// the same stopping rule, one Newton step past a point within 1e-12 of the
+/// root in ln S, and each is within 1e-10 of the 30-digit mpmath values
+/// (`golden_values_from_an_independent_mpmath_solver`): they are within 2e-10
+/// of each other, and the standard of 1e-9 leaves a factor 5. The
+/// residuals |S − 1| are rounding noise (≤ 1e-10 each, the solver's own
+/// test), compared in absolute terms.
+fn assert_same_point(warm: &Solution, cold: &Solution, ctx: &str) {
+    for ((name, w), (_, c)) in reported(warm).into_iter().zip(reported(cold)) {
+        assert!(rel(w, c) <= 1e-9, "{ctx}: {name} {w} vs {c}");
+    }
+    let (w, c) = (warm.residual, cold.residual);
+    assert!(w <= 1e-10 && c <= 1e-10, "{ctx}: residuals {w}, {c}");
+}
+
+/// Continuation along λ-rows of a coarse log grid over the whole domain α,
+/// λ ∈ [1e-3, 1e3] (steps of a factor 1.78 in λ, where ln x changes by up to
+/// 5·10⁴ from one point to the next): every point is the isolated solve's.
+#[test]
+fn continuation_gives_the_isolated_solutions_over_the_domain() {
+    let axis = |k: usize, n: usize| 10f64.powf(-3.0 + 6.0 * k as f64 / (n - 1) as f64);
+    let alphas: Vec<f64> = (0..7).map(|k| axis(k, 7)).collect();
+    let lambdas: Vec<f64> = (0..25).map(|k| axis(k, 25)).collect();
+    let losses: Vec<Arc<dyn Loss>> = lambdas
+        .iter()
+        .map(|&l| Arc::new(PseudoLikelihood::new(l).unwrap()) as Arc<dyn Loss>)
+        .collect();
+    let grid = solve_grid(&alphas, &losses, &Options::default());
+    assert_eq!(grid.len(), alphas.len() * lambdas.len());
+    for (k, warm) in grid.into_iter().enumerate() {
+        let (a, l) = (alphas[k / lambdas.len()], lambdas[k % lambdas.len()]);
+        let warm = warm.unwrap();
+        assert_eq!((warm.alpha, warm.loss().lambda()), (a, l), "α-major order");
+        assert_same_point(&warm, &solve_pl(a, l).unwrap(), &format!("α={a} λ={l}"));
+    }
+}
+
+/// A grid's cut into continuation runs depends on its shape only: one row
+/// of 96 λ (cut into runs of 16) gives the same bits on 1 and 3 threads (a
+/// cut that gave each thread four runs would start a different point cold).
+#[test]
+fn continuation_grid_does_not_depend_on_the_thread_count() {
+    let losses: Vec<Arc<dyn Loss>> = (1..=96)
+        .map(|k| Arc::new(PseudoLikelihood::new(0.1 * k as f64).unwrap()) as Arc<dyn Loss>)
+        .collect();
+    let on = |threads: usize| -> Vec<f64> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| solve_grid(&[0.7], &losses, &Options::default()))
+            .into_iter()
+            .map(|s| s.unwrap().ln_x)
+            .collect()
+    };
+    assert_eq!(on(1), on(3));
+}
+
+/// A path through the mpmath golden points (not neighbours: every start is
+/// far from the root) reproduces them to their 1e-10; any start converges.
+#[test]
+fn continuation_from_far_starts_reaches_the_golden_values() {
+    let path: Vec<(Arc<dyn Loss>, f64)> = GOLDEN
+        .iter()
+        .map(|&(a, l, _)| {
+            (
+                Arc::new(PseudoLikelihood::new(l).unwrap()) as Arc<dyn Loss>,
+                a,
+            )
+        })
+        .collect();
+    for (s, &(a, l, want)) in solve_path(&path, &Options::default()).iter().zip(GOLDEN) {
+        let s = s.as_ref().unwrap();
+        let got = [s.ln_x, s.eps, s.mean, s.var, s.loss_mean, s.replicon];
+        for i in 0..6 {
+            assert!(
+                rel(got[i], want[i]) < 1e-10,
+                "α={a} λ={l} [{i}]: {} vs {}",
+                got[i],
+                want[i]
+            );
+        }
+    }
+    let pl = |l: f64| Arc::new(PseudoLikelihood::new(l).unwrap()) as Arc<dyn Loss>;
+    for u0 in [-40.0, -3.0, 0.0, 5.0, 300.0] {
+        let s = solve_from(pl(2.0), 1.0, u0, &Options::default()).unwrap();
+        assert_same_point(
+            &s,
+            &solve_pl(1.0, 2.0).unwrap(),
+            &format!("from ln x = {u0}"),
+        );
+    }
+    assert!(matches!(
+        solve_from(pl(2.0), 1.0, f64::NAN, &Options::default()),
+        Err(Error::InvalidInput(_))
+    ));
 }
 
 proptest! {

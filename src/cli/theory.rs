@@ -4,9 +4,8 @@
 use super::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
 use plam::replica::loss::{Hinge, Loss, PseudoLikelihood, Square};
-use plam::replica::saddle_point::{solve_arc, Solution};
+use plam::replica::saddle_point::{solve_arc, solve_grid, Options, Solution};
 use plam::replica::{capacity, counting, symmetric_capacity};
-use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Which per-pattern loss the fixed-norm perceptron minimises.
@@ -75,7 +74,8 @@ fn solve_point(loss: &LossArgs, alpha: f64, lambda: f64) -> anyhow::Result<Solut
     solve_arc(l, alpha).with_context(|| format!("at α = {alpha}, λ = {lambda}"))
 }
 
-/// `plam theory`: the saddle point at one (α, λ) or on a grid (rows in α-major order).
+/// `plam theory`: the saddle point at one (α, λ) or on a grid (rows in α-major
+/// order), each α-row solved by continuation in λ, rows in parallel.
 pub fn theory(a: TheoryArgs) -> anyhow::Result<()> {
     let alphas = parse_grid("alpha", &a.alpha)?;
     let lambdas = parse_grid("lambda", &a.lambda)?;
@@ -89,9 +89,17 @@ pub fn theory(a: TheoryArgs) -> anyhow::Result<()> {
             points.len()
         );
     }
-    let rows: Vec<_> = points
-        .par_iter()
-        .map(|&(al, l)| solve_point(&a.loss, al, l).map(|s| s.summary()))
+    let losses = lambdas
+        .iter()
+        .map(|&l| a.loss.build(l))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let rows: Vec<_> = solve_grid(&alphas, &losses, &Options::default())
+        .into_iter()
+        .zip(&points)
+        .map(|(s, &(al, l))| {
+            s.map(|s| s.summary())
+                .with_context(|| format!("at α = {al}, λ = {l}"))
+        })
         .collect::<anyhow::Result<_>>()?;
     if a.format.csv {
         print_csv(&rows)

@@ -25,13 +25,15 @@
 //! it), `moments` (one solver pass), [`solver`] (Newton on ln S, options,
 //! termination), [`solution`] (the reported quantities).
 
+mod continuation;
 pub mod expectation;
 pub mod law;
 mod moments;
 pub mod solution;
 pub mod solver;
 
+pub use continuation::{solve_grid, solve_path, GRID_RUNS, MIN_RUN};
 pub use expectation::{Point, T_MAX};
 pub use law::Law;
 pub use solution::{Solution, Summary};
-pub use solver::{solve, solve_arc, solve_pl, solve_with, Options, Termination};
+pub use solver::{solve, solve_arc, solve_from, solve_pl, solve_with, Options, Termination};
