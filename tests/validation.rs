@@ -128,6 +128,7 @@ const TESTED: &[&str] = &[
     "rs_stability",
     "basins_retrieval",
     "basins_load",
+    "symmetric_capacity",
 ];
 
 #[test]
@@ -169,4 +170,9 @@ fn basins_retrieval_quick() {
 #[test]
 fn basins_load_quick() {
     quick("basins_load");
+}
+
+#[test]
+fn symmetric_capacity_quick() {
+    quick("symmetric_capacity");
 }

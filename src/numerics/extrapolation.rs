@@ -222,6 +222,19 @@ pub fn covering_interval(fits: &[SizeFit]) -> Option<(f64, f64)> {
     (lo <= hi).then_some((lo, hi))
 }
 
+/// How many standard errors a value lies from the limits of the accepted
+/// fits ([`accepted_fits`]): (min, max) over them of |clamp(y∞) − value|/σ,
+/// each limit clamped into `range` first (an exact bound on the limit, e.g.
+/// α_c^sym ≤ 2). The verdicts of eq. (V12) read it: a claimed value is
+/// contradicted when even the smallest exceeds 4, confirmed when the largest
+/// is at most 2. (∞, 0) without fits.
+pub fn sigmas_from_limits(fits: &[SizeFit], value: f64, range: (f64, f64)) -> (f64, f64) {
+    accepted_fits(fits)
+        .iter()
+        .map(|f| (f.limit.clamp(range.0, range.1) - value).abs() / f.limit_err)
+        .fold((f64::INFINITY, 0.0), |(lo, hi), z| (lo.min(z), hi.max(z)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +262,16 @@ mod tests {
         assert!(!f.describes_points(), "{f:?}");
         let (lo, hi) = covering_interval(&fit_all_laws(&pts)).unwrap();
         assert!(lo <= 2.0 && hi >= 2.0, "[{lo}, {hi}]");
+        // Only the accepted fits (1/√N, N^−θ) count: both sit on 2, so 2 is
+        // within rounding of them, and 2.1 is 0.1/σ away under each.
+        let fits = fit_all_laws(&pts);
+        let (zmin, zmax) = sigmas_from_limits(&fits, 2.0, (f64::NEG_INFINITY, f64::INFINITY));
+        assert!(zmin < 1e-3 && zmax < 1e-3, "{zmin} {zmax}");
+        let (zmin, _) = sigmas_from_limits(&fits, 2.1, (f64::NEG_INFINITY, f64::INFINITY));
+        assert!(zmin > 1.0, "{zmin}");
+        // A clamp below the limits moves them onto the bound.
+        let (zmin, zmax) = sigmas_from_limits(&fits, 1.5, (f64::NEG_INFINITY, 1.5));
+        assert!(zmin == 0.0 && zmax == 0.0);
     }
 
     #[test]

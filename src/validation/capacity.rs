@@ -21,7 +21,9 @@ use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::learning::Precision;
 use crate::memory::feasibility::{row_verdict, symmetric_verdict, Verdict};
 use crate::memory::storability::random_patterns;
-use crate::numerics::extrapolation::{accepted_fits, covering_interval, fit_all_laws, SizeFit};
+use crate::numerics::extrapolation::{
+    covering_interval, fit_all_laws, sigmas_from_limits, SizeFit,
+};
 use crate::numerics::rng;
 use crate::replica::capacity::max_margin;
 use crate::replica::counting::cover_probability;
@@ -493,12 +495,7 @@ fn symmetric_capacity_result(
                 .note("fewer than two finite-N crossings: no extrapolation to N → ∞"),
         );
     };
-    let z: Vec<f64> = accepted_fits(fits)
-        .iter()
-        .map(|f| (f.limit.min(2.0) - 1.0).abs() / f.limit_err)
-        .collect();
-    let z_min = z.iter().copied().fold(f64::INFINITY, f64::min);
-    let z_max = z.iter().copied().fold(0.0, f64::max);
+    let (z_min, z_max) = sigmas_from_limits(fits, 1.0, (f64::NEG_INFINITY, 2.0));
     let sizes: Vec<String> = crossings.iter().map(|c| c.n.to_string()).collect();
     Ok(ClaimVerdict::new(
         "symmetric couplings: storage capacity α_c = 1",

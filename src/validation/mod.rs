@@ -32,6 +32,7 @@ pub mod rs_stability;
 pub mod shard;
 pub mod stabilities_fixed_norm;
 pub mod stabilities_gradient_descent;
+pub mod symmetric_capacity;
 
 /// How big a validation run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +154,13 @@ pub const REGISTRY: &[Claim] = &[
         units: Some(basins_load::units),
         run: basins_load::run,
         seconds: (41.9, 4300.0),
+    },
+    Claim {
+        name: "symmetric_capacity",
+        summary: "symmetric couplings: exact κ*_sym(α) at α = 0.5, 1 against α_c = 1 and the second-cumulant theory",
+        units: None,
+        run: symmetric_capacity::run,
+        seconds: (4.0, 3052.0),
     },
 ];
 

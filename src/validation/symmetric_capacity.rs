@@ -1,0 +1,830 @@
+//! Claim `symmetric_capacity`: the maximal stability κ*_sym(α) of symmetric
+//! couplings, exact at finite N and extrapolated to N → ∞, decides the
+//! paper's "α_c = 1 for symmetric couplings" (κ*_sym(1) > 0 in the limit
+//! means α_c^sym > 1) and tests the second-cumulant replica theory of
+//! theory/symmetric.md (S15)–(S16).
+//!
+//! Every κ*_sym is bracketed by the verified cone program of
+//! [`crate::memory::symmetric_margin`] (a solution whose stabilities are
+//! recomputed from the coupling matrix, and a checked infeasibility
+//! certificate), so the finite-N points carry only sampling error; the exact
+//! inequalities it must obey on every set (the pseudo-inverse below, the
+//! asymmetric maximal margin above) are the claim's checks.
+
+use std::path::Path;
+
+use nalgebra::DMatrix;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{Results, Size};
+use crate::figures::report::{num, save_figure, Check, Stopwatch};
+use crate::figures::verdict::{Interval, Verdict};
+use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
+use crate::memory::couplings::stabilities;
+use crate::memory::rules::pseudo_inverse;
+use crate::memory::storability::{max_margin as set_max_margin, random_patterns, Symmetry};
+use crate::memory::symmetric_margin::symmetric_max_margin;
+use crate::numerics::extrapolation::{
+    accepted_fits, covering_interval, fit_all_laws, sigmas_from_limits, SizeFit,
+};
+use crate::numerics::rng;
+use crate::numerics::statistics::{mean_sem, sorted};
+use crate::replica::capacity::max_margin as gardner_max_margin;
+use crate::replica::symmetric_capacity::{self as theory, StabilityLaw};
+use crate::{Error, Result};
+
+/// Base seed of every pattern set of this claim (recorded in the JSON).
+pub const SEED: u64 = 0x00C0_FFEE_0015;
+
+/// The loads of the claim: α = 0.5, where the pseudo-inverse bound
+/// √((1 − α)/α) = 1 lies above the theory's κ*_sym = 0.767, and α = 1, the
+/// paper's capacity.
+pub const LOADS: [f64; 2] = [0.5, 1.0];
+
+/// Width asked of every proved bracket on κ*_sym: half the smallest
+/// standard error of a mean over sets (≥ 0.01 at every size of the claim),
+/// and five times the looseness of the infeasibility certificates near
+/// κ*_sym (~10⁻³, which can stop a narrower bracket short of its width).
+const WIDTH: f64 = 5e-3;
+
+/// Sizes N and pattern sets per N at each size. Full: ~15 min of cone
+/// programs on 2 cores (a set costs ~0.2 s at N = 16 and ~25 s at N = 50,
+/// growing like N^4.5); quick: seconds.
+fn plan(size: Size) -> Vec<(usize, usize)> {
+    size.pick(
+        vec![(10, 12), (12, 12), (14, 10), (16, 10)],
+        vec![(16, 160), (20, 120), (26, 80), (32, 56), (40, 32), (50, 16)],
+    )
+}
+
+/// One pattern set's κ*_sym with the exact bounds it must obey.
+#[derive(Debug, Clone, Serialize)]
+struct SetResult {
+    /// Index of the set.
+    set: usize,
+    /// Proved lower end of the bracket on κ*_sym (the verified margin).
+    kappa: f64,
+    /// Proved upper end.
+    upper: f64,
+    /// Smallest stability of the pseudo-inverse couplings (P < N; None when
+    /// the patterns are dependent and the rule does not exist).
+    pinv: Option<f64>,
+    /// Asymmetric maximal margin of the same set: the smallest of the rows'
+    /// maximal margins (0 when a row is not separable, so κ*_asym ≤ 0).
+    asym: f64,
+    /// Every Δ_i^μ at the maximal-stability couplings.
+    #[serde(skip)]
+    stabilities: Vec<f64>,
+}
+
+/// What became of one set.
+enum Outcome {
+    /// κ*_sym > 0, bracketed.
+    Margin(SetResult),
+    /// No symmetric J stores the set (κ*_sym ≤ 0, certified).
+    NotStorable,
+    /// A solver gave no verified answer (the message).
+    Undecided(String),
+}
+
+/// The patterns of set `s` at (N, P) of load index `k`.
+fn patterns(n: usize, p: usize, k: usize, s: usize) -> Vec<Vec<f64>> {
+    random_patterns(n, p, rng::derive(SEED, &[k as u64, n as u64, s as u64]))
+}
+
+/// Smallest stability of the pseudo-inverse couplings, eq. (M4): symmetric
+/// with zero diagonal, so a lower bound on κ*_sym (None for P ≥ N, where the
+/// projector is the identity and its couplings vanish, or dependent patterns).
+fn pseudo_inverse_margin(pats: &[Vec<f64>]) -> Result<Option<f64>> {
+    let (n, p) = (pats[0].len(), pats.len());
+    if p >= n {
+        return Ok(None);
+    }
+    let xi = DMatrix::from_fn(n, p, |i, mu| pats[mu][i]);
+    match pseudo_inverse(&xi) {
+        Ok(j) => Ok(Some(stabilities(&j, &xi)?.min())),
+        Err(Error::NoSolution(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// κ*_sym of one set with its pseudo-inverse and asymmetric bounds.
+fn one_set(n: usize, p: usize, k: usize, s: usize) -> Outcome {
+    let pats = patterns(n, p, k, s);
+    let run = || -> Result<Option<SetResult>> {
+        let Some(m) = symmetric_max_margin(&pats, WIDTH)? else {
+            return Ok(None);
+        };
+        let asym = set_max_margin(&pats, Symmetry::Asymmetric, WIDTH, s)?.map_or(0.0, |a| a.kappa);
+        Ok(Some(SetResult {
+            set: s,
+            kappa: m.kappa,
+            upper: m.upper,
+            pinv: pseudo_inverse_margin(&pats)?,
+            asym,
+            stabilities: m.best.stabilities,
+        }))
+    };
+    match run() {
+        Ok(Some(r)) => Outcome::Margin(r),
+        Ok(None) => Outcome::NotStorable,
+        Err(e) => Outcome::Undecided(format!("set {s}: {e}")),
+    }
+}
+
+/// The sets at one (N, α) and their statistics.
+#[derive(Debug, Clone, Serialize)]
+struct SizePoint {
+    n: usize,
+    p: usize,
+    alpha: f64,
+    /// Sets drawn.
+    sets: usize,
+    /// Sets no symmetric J stores (certified; left out of the mean).
+    not_storable: usize,
+    /// Sets without a verified answer (left out of the mean), with why.
+    undecided: Vec<String>,
+    /// Mean κ*_sym over the storable sets and its standard error.
+    mean: f64,
+    se: f64,
+    /// Mean smallest pseudo-inverse stability (NaN at P ≥ N) and its error.
+    pinv_mean: f64,
+    pinv_se: f64,
+    /// Mean asymmetric maximal margin and its error.
+    asym_mean: f64,
+    asym_se: f64,
+    /// Wall-clock seconds of the sets.
+    seconds: f64,
+    /// Every set's bracket and bounds.
+    results: Vec<SetResult>,
+}
+
+impl SizePoint {
+    /// (N, mean, se) for the finite-size fits.
+    fn fit_point(&self) -> (f64, f64, f64) {
+        (self.n as f64, self.mean, self.se)
+    }
+
+    /// Bound on the shift of the mean by the undecided sets, in standard
+    /// errors: with u undecided among m + u sets, the full mean differs from
+    /// the mean of the m by at most u/(m + u) times the range of κ*_sym over
+    /// sets, (V13d).
+    fn undecided_bias(&self) -> f64 {
+        let u = self.undecided.len() as f64;
+        if u == 0.0 {
+            return 0.0;
+        }
+        let (lo, hi) = self
+            .results
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), r| {
+                (l.min(r.kappa), h.max(r.kappa))
+            });
+        u / (u + self.results.len() as f64) * (hi - lo) / self.se
+    }
+}
+
+/// The sets of one (N, α), in parallel (the result does not depend on the
+/// number of threads: set s owns its seed).
+fn size_point(n: usize, sets: usize, k: usize) -> SizePoint {
+    let clock = Stopwatch::start();
+    let p = ((LOADS[k] * n as f64).round() as usize).max(1);
+    let outcomes: Vec<Outcome> = (0..sets)
+        .into_par_iter()
+        .map(|s| one_set(n, p, k, s))
+        .collect();
+    let (mut results, mut undecided, mut not_storable) = (Vec::new(), Vec::new(), 0);
+    for o in outcomes {
+        match o {
+            Outcome::Margin(r) => results.push(r),
+            Outcome::NotStorable => not_storable += 1,
+            Outcome::Undecided(m) => undecided.push(m),
+        }
+    }
+    let of = |f: fn(&SetResult) -> Option<f64>| -> (f64, f64) {
+        let v: Vec<f64> = results.iter().filter_map(f).collect();
+        if v.is_empty() {
+            (f64::NAN, f64::NAN)
+        } else {
+            mean_sem(&v)
+        }
+    };
+    let (mean, se) = of(|r| Some(r.kappa));
+    let (pinv_mean, pinv_se) = of(|r| r.pinv);
+    let (asym_mean, asym_se) = of(|r| Some(r.asym));
+    SizePoint {
+        n,
+        p,
+        alpha: p as f64 / n as f64,
+        sets,
+        not_storable,
+        undecided,
+        mean,
+        se,
+        pinv_mean,
+        pinv_se,
+        asym_mean,
+        asym_se,
+        seconds: clock.seconds(),
+        results,
+    }
+}
+
+/// Everything measured at one load.
+#[derive(Debug, Clone, Serialize)]
+struct Load {
+    alpha: f64,
+    /// The second-cumulant theory's κ*_sym(α), eq. (S15).
+    theory: f64,
+    /// Gardner's κ*(α) of asymmetric couplings (an upper bound).
+    gardner: f64,
+    /// The pseudo-inverse bound √((1 − α)/α) (a lower bound as N → ∞).
+    pinv_bound: f64,
+    points: Vec<SizePoint>,
+    /// The means fitted under every finite-size law.
+    fits: Vec<SizeFit>,
+    /// The interval covering the accepted fits ± their errors, (V12).
+    interval: Option<(f64, f64)>,
+    seconds: f64,
+}
+
+/// Runs every size at load index `k` and fits the means.
+fn load(size: Size, k: usize) -> Result<Load> {
+    let clock = Stopwatch::start();
+    let alpha = LOADS[k];
+    let points: Vec<SizePoint> = plan(size)
+        .into_iter()
+        .map(|(n, sets)| size_point(n, sets, k))
+        .collect();
+    // A mean over fewer than two sets has no error and cannot be fitted.
+    let pts: Vec<(f64, f64, f64)> = points
+        .iter()
+        .filter(|p| p.results.len() >= 2 && p.se > 0.0)
+        .map(SizePoint::fit_point)
+        .collect();
+    let fits = fit_all_laws(&pts);
+    Ok(Load {
+        alpha,
+        theory: theory::max_margin(alpha)?,
+        gardner: gardner_max_margin(alpha)?,
+        pinv_bound: ((1.0 - alpha) / alpha).sqrt(),
+        interval: covering_interval(&fits),
+        fits,
+        points,
+        seconds: clock.seconds(),
+    })
+}
+
+/// The largest value of `f` over every set of every size (−∞ when no set
+/// has it), with where it occurs.
+fn worst(load: &Load, f: impl Fn(&SetResult) -> Option<f64>) -> (f64, String) {
+    let mut out = (f64::NEG_INFINITY, "no set".to_string());
+    for p in &load.points {
+        for r in &p.results {
+            if let Some(v) = f(r).filter(|&v| v > out.0) {
+                out = (v, format!("N = {}, set {}", p.n, r.set));
+            }
+        }
+    }
+    out
+}
+
+/// The exact finite-N inequalities, set by set, (V13a)–(V13d).
+fn set_checks(load: &Load) -> Vec<Check> {
+    let a = load.alpha;
+    let sets: usize = load.points.iter().map(|p| p.results.len()).sum();
+    let mut checks = Vec::new();
+    let (v, at) = worst(load, |r| Some(r.upper - r.kappa));
+    checks.push(
+        Check::at_most(format!("widest κ*_sym bracket, α = {a}"), v, WIDTH).note(format!(
+            "(V13c) the width asked; {sets} sets, widest at {at}"
+        )),
+    );
+    let (v, at) = worst(load, |r| Some(r.kappa - r.asym));
+    checks.push(
+        Check::at_most(
+            format!("max (κ*_sym − κ*_asym) over sets, α = {a}"),
+            v,
+            1e-6,
+        )
+        .note(format!(
+            "(V13b) symmetry is a constraint: the verified symmetric margin is a row margin; \
+                 1e-6 is the QP's margin accuracy; worst at {at}"
+        )),
+    );
+    if load.alpha < 1.0 {
+        let (v, at) = worst(load, |r| r.pinv.map(|q| q - r.upper));
+        checks.push(
+            Check::at_most(
+                format!("max (pinv margin − κ*_sym upper end) over sets, α = {a}"),
+                v,
+                1e-9,
+            )
+            .note(format!(
+                "(V13a) the pseudo-inverse couplings are symmetric: κ*_sym ≥ their margin; \
+                 1e-9 is the rounding of both bounds; worst at {at}"
+            )),
+        );
+    }
+    let bias = load
+        .points
+        .iter()
+        .map(SizePoint::undecided_bias)
+        .fold(0.0, f64::max);
+    let undecided: usize = load.points.iter().map(|p| p.undecided.len()).sum();
+    checks.push(
+        Check::at_most(format!("undecided sets' bias / σ, α = {a}"), bias, 1.0)
+            .note(format!(
+                "(V13d) {undecided} undecided sets; the shift they could cause stays within the error bar"
+            )),
+    );
+    let fitted = load.points.iter().filter(|p| p.se > 0.0).count();
+    checks.push(
+        Check::at_least(
+            format!("sizes with a fitted mean, α = {a}"),
+            fitted as f64,
+            3.0,
+        )
+        .note("(V12) the free exponent needs three sizes"),
+    );
+    for c in &mut checks {
+        c.runtime = load.seconds;
+    }
+    checks
+}
+
+/// The theory solved two ways: κ*_sym(α) by (S15), then α_c^sym of that
+/// margin by (S14), must return α.
+fn round_trip_check(alpha: f64) -> Result<Check> {
+    let back = theory::alpha_c(theory::max_margin(alpha)?)?;
+    Ok(Check::within(
+        format!("α_c^sym(κ*_sym(α)) (theory), α = {}", alpha),
+        back,
+        alpha,
+        1e-12,
+    )
+    .note("(V13e) both solved by safeguarded Newton to ~1e-14 relative; 1e-12 allows the condition number of the round trip"))
+}
+
+/// The source of the theory tested by verdict (b).
+const THEORY_SOURCE: &str =
+    "theory/symmetric.md (S15): replica symmetry with the pattern average to second order";
+
+/// A verdict on `value` as the N → ∞ limit of κ*_sym at `load`, (V13):
+/// m = the smallest |y∞ − value|/σ over the accepted fits; CONTRADICTED if
+/// m > 4, CONFIRMED if the largest is ≤ 2 and every accepted fit could have
+/// contradicted `value` had the limit been Gardner's κ*(α) (4σ < |κ*(α) −
+/// value|), INCONCLUSIVE otherwise.
+fn limit_verdict(load: &Load, statement: &str, source: &str, value: f64) -> Verdict {
+    let (z_min, z_max) = sigmas_from_limits(&load.fits, value, (f64::NEG_INFINITY, f64::INFINITY));
+    let sigma_max = accepted_fits(&load.fits)
+        .iter()
+        .map(|f| f.limit_err)
+        .fold(0.0, f64::max);
+    let resolution = (load.gardner - value).abs();
+    let undecidable = if z_min <= 2.0 && z_max > 2.0 {
+        Some(
+            "the claimed value is within 2σ of the limit under some finite-size law but not under all"
+                .to_string(),
+        )
+    } else if z_max <= 2.0 && 4.0 * sigma_max >= resolution {
+        Some(format!(
+            "the fits are too wide to decide: 4σ = {} ≥ |κ*(α) − claimed| = {}, so even a limit \
+             at Gardner's upper bound would not contradict the claim",
+            num(4.0 * sigma_max),
+            num(resolution)
+        ))
+    } else {
+        None
+    };
+    let sizes: Vec<String> = load.points.iter().map(|p| p.n.to_string()).collect();
+    let interval = load.interval.map_or("no fit".to_string(), |(lo, hi)| {
+        format!("[{}, {}]", num(lo), num(hi))
+    });
+    Verdict::new(
+        statement,
+        source,
+        z_min,
+        Interval::at_most(2.0),
+        Interval::at_most(4.0),
+    )
+    .claimed(value)
+    .measurement(format!(
+        "κ*_sym({}) as N → ∞ ∈ {interval}: the accepted finite-size fits of the exact means at \
+         N = {}; |limit − {}|/σ = {} … {} over those fits",
+        load.alpha,
+        sizes.join(", "),
+        num(value),
+        num(z_min),
+        num(z_max)
+    ))
+    .criterion(
+        "(V13) m = the smallest |limit − claimed|/σ over the accepted fits: CONTRADICTED if > 4, \
+         CONFIRMED if ≤ 2 under every fit and every fit's 4σ < |κ*(α) − claimed|",
+    )
+    .undecidable(undecidable)
+    .runtime(load.seconds)
+}
+
+/// Verdict (a): the paper's α_c = 1 means κ*_sym(1) = 0 in the limit.
+fn paper_verdict(at_one: &Load) -> Verdict {
+    limit_verdict(
+        at_one,
+        "symmetric couplings: storage capacity α_c = 1, i.e. κ*_sym(α = 1) = 0 as N → ∞",
+        "the paper (arXiv 2507.05147): parameter count N(N−1)/2 for N·P constraints",
+        0.0,
+    )
+    .because("a second way beside the capacity claim's crossings: κ*_sym(1) > 0 means α_c^sym > 1")
+}
+
+/// Verdict (b): the second-cumulant theory's κ*_sym at `load`, with the
+/// assumption suspected when the exact limit disagrees.
+fn theory_verdict(load: &Load) -> Verdict {
+    let a = load.alpha;
+    let v = limit_verdict(
+        load,
+        &format!(
+            "second-cumulant RS theory: κ*_sym({a}) = {}",
+            num(load.theory)
+        ),
+        THEORY_SOURCE,
+        load.theory,
+    );
+    let mut why = format!(
+        "exact bounds: pseudo-inverse √((1−α)/α) = {} ≤ κ*_sym ≤ Gardner κ*(α) = {}",
+        num(load.pinv_bound),
+        num(load.gardner)
+    );
+    if v.outcome == crate::figures::verdict::Outcome::Contradicted {
+        why.push_str(
+            "; suspected assumption: the Gaussian (second-cumulant) average over ±1 patterns, \
+             exact only for Gaussian pair disorder (theory/symmetric.md §5); evidence: the theory \
+             violates the pseudo-inverse bound for κ > 0.2143 (κ*_sym(0.5) = 0.767 < 1)",
+        );
+    }
+    v.because(why)
+}
+
+/// The pooled stabilities at the largest N of load 0.5 against the law
+/// (S16) at the theory's κ*_sym(0.5).
+#[derive(Debug, Clone, Serialize)]
+struct LawComparison {
+    n: usize,
+    alpha: f64,
+    /// Stabilities pooled over the sets.
+    count: usize,
+    /// Fraction of stabilities within `WIDTH` of their row's smallest one
+    /// (the exact solution's atoms, one per row) and the theory's atom
+    /// Φ(κ − s), eq. (S16).
+    atom: f64,
+    atom_theory: f64,
+    /// Mean over rows of (row's smallest stability − the set's κ*_sym): the
+    /// theory puts every row's atom at κ*_sym.
+    row_margin_excess: f64,
+    /// Mean of the stabilities off the atoms, and the theory's E[Δ | Δ > κ].
+    mean_above: f64,
+    mean_above_theory: f64,
+    /// Mean stability and the theory's 2s, eq. (S17).
+    mean: f64,
+    mean_theory: f64,
+    /// KS distance of the pooled stabilities to the theory's CDF.
+    ks: f64,
+    /// The pooled stabilities' empirical CDF at 400 of their order statistics.
+    cdf: Vec<(f64, f64)>,
+    theory_kappa: f64,
+    shift: f64,
+}
+
+/// Splits one set's stabilities (index μ·N + i) into those on their row's
+/// atom (within `WIDTH` of the row's smallest: the continuous part, density
+/// ≤ φ(0) = 0.4, puts at most 0.4·WIDTH = 4e-4 of the mass there) and the
+/// rest; also returns the sum over rows of (row minimum − κ*_sym).
+fn split_at_row_atoms(r: &SetResult, n: usize) -> (usize, Vec<f64>, f64) {
+    let row_min: Vec<f64> = (0..n)
+        .map(|i| {
+            r.stabilities
+                .iter()
+                .skip(i)
+                .step_by(n)
+                .copied()
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    let mut on_atom = 0;
+    let mut rest = Vec::new();
+    for (k, &d) in r.stabilities.iter().enumerate() {
+        if d <= row_min[k % n] + WIDTH {
+            on_atom += 1;
+        } else {
+            rest.push(d);
+        }
+    }
+    let excess = row_min.iter().map(|m| m - r.kappa).sum();
+    (on_atom, rest, excess)
+}
+
+/// Compares the pooled stabilities of `point` with the law (S16).
+fn law_comparison(point: &SizePoint, alpha: f64) -> Result<LawComparison> {
+    let law = StabilityLaw::at_load(alpha)?;
+    let (mut pooled, mut rest) = (Vec::new(), Vec::new());
+    let (mut on_atom, mut excess) = (0usize, 0.0);
+    for r in &point.results {
+        let (a, above, e) = split_at_row_atoms(r, point.n);
+        on_atom += a;
+        excess += e;
+        rest.extend(above);
+        pooled.extend_from_slice(&r.stabilities);
+    }
+    let count = pooled.len();
+    let atom_theory = law.atom();
+    let mean_above_theory = (law.mean() - atom_theory * law.kappa) / (1.0 - atom_theory);
+    let ordered = sorted(&pooled)?;
+    let cdf = (0..400)
+        .map(|k| k * (count - 1) / 399)
+        .map(|k| (ordered[k], (k + 1) as f64 / count as f64))
+        .collect();
+    Ok(LawComparison {
+        n: point.n,
+        alpha,
+        count,
+        atom: on_atom as f64 / count as f64,
+        atom_theory,
+        row_margin_excess: excess / (point.n * point.results.len()) as f64,
+        mean_above: rest.iter().sum::<f64>() / rest.len() as f64,
+        mean_above_theory,
+        mean: pooled.iter().sum::<f64>() / count as f64,
+        mean_theory: law.mean(),
+        ks: super::stats::ks_distance(&pooled, |d| law.cdf(d)),
+        cdf,
+        theory_kappa: law.kappa,
+        shift: law.shift,
+    })
+}
+
+/// What `symmetric_capacity.json` records besides the figure and the checks.
+#[derive(Serialize)]
+struct Metadata<'a> {
+    size: Size,
+    seed: u64,
+    width: f64,
+    loads: &'a [Load],
+    law: &'a Option<LawComparison>,
+}
+
+/// Runs the claim at `size`, writing `symmetric_capacity.{svg,png,json}`
+/// into `out`.
+pub fn run(size: Size, out: &Path) -> Result<Results> {
+    let loads = vec![load(size, 0)?, load(size, 1)?];
+    let mut checks = Vec::new();
+    for l in &loads {
+        checks.extend(set_checks(l));
+        checks.push(round_trip_check(l.alpha)?);
+    }
+    let verdicts = vec![
+        paper_verdict(&loads[1]),
+        theory_verdict(&loads[0]),
+        theory_verdict(&loads[1]),
+    ];
+    let law = match loads[0].points.last() {
+        Some(p) if !p.results.is_empty() => Some(law_comparison(p, loads[0].alpha)?),
+        _ => None,
+    };
+    let mut panels = vec![
+        alpha_panel(&loads)?,
+        size_panel(&loads[0], "(b)"),
+        size_panel(&loads[1], "(c)"),
+    ];
+    if let Some(l) = &law {
+        panels.push(law_panel(l));
+    }
+    let figure = Figure::new(
+        "Symmetric couplings: exact maximal stability κ*_sym against the second-cumulant theory",
+        2,
+        panels,
+    );
+    let meta = Metadata {
+        size,
+        seed: SEED,
+        width: WIDTH,
+        loads: &loads,
+        law: &law,
+    };
+    save_figure(
+        out,
+        "symmetric_capacity",
+        &figure,
+        &meta,
+        &checks,
+        &verdicts,
+    )?;
+    Ok(Results { checks, verdicts })
+}
+
+/// The colour of size index `k`.
+fn size_color(k: usize) -> crate::figures::Rgb {
+    palette::seq(k)
+}
+
+/// (a) κ*_sym against α: the theory, Gardner's κ*, the pseudo-inverse
+/// bound, the exact finite-N means and the extrapolated intervals.
+fn alpha_panel(loads: &[Load]) -> Result<Panel> {
+    let a_sym = theory::alpha_c(0.0)?;
+    let grid = |lo: f64, hi: f64| -> Vec<f64> {
+        (0..=200)
+            .map(|k| lo + (hi - lo) * k as f64 / 200.0)
+            .collect()
+    };
+    let sym: Result<Vec<(f64, f64)>> = grid(0.2, a_sym)
+        .into_iter()
+        .map(|a| Ok((a, theory::max_margin(a)?)))
+        .collect();
+    let gardner: Result<Vec<(f64, f64)>> = grid(0.2, 2.0)
+        .into_iter()
+        .map(|a| Ok((a, gardner_max_margin(a)?)))
+        .collect();
+    let pinv: Vec<(f64, f64)> = grid(0.2, 1.0)
+        .into_iter()
+        .map(|a| (a, ((1.0 - a) / a).sqrt()))
+        .collect();
+    let mut panel = Panel::new("load α = P/N", "maximal stability κ*")
+        .title("(a) κ*_sym(α): theory, bounds, exact")
+        .x_range(0.2, 2.0)
+        .y_range(0.0, 3.0)
+        .legend(LegendAt::UpperRight)
+        .with(Series::line(
+            "second-cumulant RS κ*_sym",
+            sym?,
+            Dash::Solid,
+            palette::BLACK,
+        ))
+        .with(Series::line(
+            "Gardner κ*(α) (upper bound)",
+            gardner?,
+            Dash::Dashed,
+            palette::BLUE,
+        ))
+        .with(Series::line(
+            "pseudo-inverse √((1−α)/α) (lower bound)",
+            pinv,
+            Dash::Dotted,
+            palette::GREY,
+        ));
+    let sizes: Vec<usize> = loads[0].points.iter().map(|p| p.n).collect();
+    for (k, &n) in sizes.iter().enumerate() {
+        // Sizes spread by ±0.04 in α around each load, so error bars do not overlap.
+        let dx = 0.016 * (k as f64 - 0.5 * (sizes.len() as f64 - 1.0));
+        let pts: Vec<&SizePoint> = loads
+            .iter()
+            .filter_map(|l| l.points.iter().find(|p| p.n == n))
+            .collect();
+        panel.push(Series::points(
+            format!("exact, N = {n}"),
+            pts.iter().map(|p| (p.alpha + dx, p.mean)).collect(),
+            pts.iter().map(|p| p.se).collect(),
+            size_color(k),
+        ));
+    }
+    let ext: Vec<(f64, f64, f64)> = loads
+        .iter()
+        .filter_map(|l| {
+            l.interval
+                .map(|(lo, hi)| (l.alpha + 0.08, 0.5 * (lo + hi), 0.5 * (hi - lo)))
+        })
+        .collect();
+    panel.push(Series::points(
+        "N → ∞ (accepted fits)",
+        ext.iter().map(|e| (e.0, e.1)).collect(),
+        ext.iter().map(|e| e.2).collect(),
+        palette::RED,
+    ));
+    Ok(panel)
+}
+
+/// A fit y(N) = y∞ + b·g(N) drawn against 1/N from the smallest size to N → ∞.
+fn fit_line(f: &SizeFit, x_max: f64, color: crate::figures::Rgb) -> Series {
+    let mut pts = vec![(0.0, f.limit)];
+    pts.extend((1..=60).map(|i| {
+        let x = x_max * i as f64 / 60.0;
+        (x, f.at(1.0 / x))
+    }));
+    let mut label = match f.exponent {
+        Some(t) => format!("N^−θ, θ = {t:.2}: {:.3} ± {:.3}", f.limit, f.limit_err),
+        None => format!("{}: {:.3} ± {:.3}", f.law.label(), f.limit, f.limit_err),
+    };
+    if !f.describes_points() {
+        label.push_str(&format!(" (rejected, χ² = {:.0})", f.chi2));
+    }
+    Series::line(label, pts, Dash::Dashed, color)
+}
+
+/// (b), (c) κ*_sym against 1/N at one load with every fit, the interval
+/// covering the accepted ones at 1/N = 0, the theory's limit and (α < 1) the
+/// pseudo-inverse margins.
+fn size_panel(l: &Load, title: &str) -> Panel {
+    let a = l.alpha;
+    let x_max = l.points.first().map_or(0.1, |p| 1.0 / p.n as f64) * 1.05;
+    let mut panel = Panel::new("1/N", format!("κ*_sym({a}), mean over sets"))
+        .title(format!("{title} finite-size extrapolation, α = {a}"))
+        .x_range(0.0, 2.3 * x_max)
+        .y_range(0.0, 2.2 * l.gardner.max(l.theory))
+        .legend(LegendAt::UpperRight)
+        .with(Series::points(
+            "exact κ*_sym (cone program)",
+            l.points
+                .iter()
+                .map(|p| (1.0 / p.n as f64, p.mean))
+                .collect(),
+            l.points.iter().map(|p| p.se).collect(),
+            palette::BLACK,
+        ));
+    let pinv: Vec<&SizePoint> = l
+        .points
+        .iter()
+        .filter(|p| p.pinv_mean.is_finite())
+        .collect();
+    if !pinv.is_empty() {
+        panel.push(Series::points(
+            "pseudo-inverse margin (lower bound)",
+            pinv.iter()
+                .map(|p| (1.0 / p.n as f64, p.pinv_mean))
+                .collect(),
+            pinv.iter().map(|p| p.pinv_se).collect(),
+            palette::GREY,
+        ));
+    }
+    for (k, f) in l.fits.iter().enumerate() {
+        panel.push(fit_line(f, x_max, palette::seq(k + 1)));
+    }
+    if let Some((lo, hi)) = l.interval {
+        panel.push(Series::points(
+            format!("N → ∞: [{lo:.3}, {hi:.3}] (accepted fits)"),
+            vec![(0.0, 0.5 * (lo + hi))],
+            vec![0.5 * (hi - lo)],
+            palette::RED,
+        ));
+    }
+    panel
+        .with(Series::line(
+            format!("second-cumulant theory {:.3}", l.theory),
+            vec![(0.0, l.theory), (x_max, l.theory)],
+            Dash::Dotted,
+            palette::RED,
+        ))
+        .with(Series::line(
+            format!("Gardner κ*({a}) = {:.3} (upper bound)", l.gardner),
+            vec![(0.0, l.gardner), (x_max, l.gardner)],
+            Dash::Dotted,
+            palette::BLUE,
+        ))
+}
+
+/// (d) the pooled stabilities' CDF at the maximal-stability couplings
+/// against the law (S16): an atom Φ(κ − s) at κ, then Φ(Δ − s).
+fn law_panel(l: &LawComparison) -> Panel {
+    let hi = 3.0;
+    let mut theory = vec![(0.0, 0.0), (l.theory_kappa, 0.0)];
+    theory.extend((0..=200).map(|k| {
+        let d = l.theory_kappa + (hi - l.theory_kappa) * k as f64 / 200.0;
+        (d, crate::numerics::normal::cdf(d - l.shift))
+    }));
+    Panel::new("stability Δ", "P(Δ_i^μ ≤ Δ)")
+        .title(format!(
+            "(d) stabilities at κ*_sym, N = {}, α = {}",
+            l.n, l.alpha
+        ))
+        .x_range(0.0, hi)
+        .y_range(0.0, 1.45)
+        .legend(LegendAt::LowerRight)
+        .with(Series::line(
+            format!("exact, {} stabilities", l.count),
+            l.cdf.clone(),
+            Dash::Solid,
+            palette::ORANGE,
+        ))
+        .with(Series::line(
+            format!(
+                "theory (S16): atom {:.3} at κ = {:.3}",
+                l.atom_theory, l.theory_kappa
+            ),
+            theory,
+            Dash::Dashed,
+            palette::BLUE,
+        ))
+        .note(format!(
+            "atom (each row's min): exact {:.3}, theory {:.3}",
+            l.atom, l.atom_theory
+        ))
+        .note(format!(
+            "row min − κ*_sym: {:.3} on average (theory 0)",
+            l.row_margin_excess
+        ))
+        .note(format!(
+            "mean off the atom: exact {:.3}, theory {:.3}",
+            l.mean_above, l.mean_above_theory
+        ))
+        .note(format!(
+            "mean: exact {:.3}, theory 2s = {:.3}; KS {:.3}",
+            l.mean, l.mean_theory, l.ks
+        ))
+}
