@@ -7,13 +7,15 @@
 //! - `axes`, `render`, `embed` (private): coordinate transforms and tick
 //!   labels, drawing with `plotters`, the SVG's embedded font;
 //! - [`report`]: checks, their table, `REPORT.md` and the JSON data files;
-//! - [`verdict`]: verdicts on claims of the paper or the literature.
+//! - [`verdict`]: verdicts on claims of the paper or the literature;
+//! - [`size_fit`]: a finite-size extrapolation drawn against 1/N.
 
 mod axes;
 mod embed;
 pub mod figure;
 mod render;
 pub mod report;
+pub mod size_fit;
 pub mod style;
 pub mod verdict;
 

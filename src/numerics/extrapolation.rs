@@ -78,6 +78,14 @@ impl SizeFit {
         self.chi2 <= dof + 4.0 * (2.0 * dof).sqrt() || self.dof == 0
     }
 
+    /// Whether the fit determines y∞: false for a free exponent whose best θ
+    /// is the smallest tried, where the data prefer a correction that does
+    /// not decay over any reachable N (see [`EXPONENTS`]) and y∞ is set by the
+    /// edge of the θ grid, not by the data.
+    pub fn determines_limit(&self) -> bool {
+        self.exponent.is_none_or(|t| t > EXPONENTS.0 + 1e-12)
+    }
+
     /// The fitted y(N) = y∞ + b·g(N).
     pub fn at(&self, n: f64) -> f64 {
         self.limit + self.slope * correction(self.law, n, self.exponent.unwrap_or(1.0))
@@ -192,18 +200,27 @@ pub fn fit_all_laws(points: &[(f64, f64, f64)]) -> Vec<SizeFit> {
         .collect()
 }
 
-/// The fits whose law describes the points ([`SizeFit::describes_points`]),
-/// or every fit when none does (then no law is preferred).
+/// The fits that determine their limit ([`SizeFit::determines_limit`])
+/// and whose law describes the points ([`SizeFit::describes_points`]); when
+/// none describes them, every fit that determines its limit (then no law is
+/// preferred), and when none does that either, every fit.
 pub fn accepted_fits(fits: &[SizeFit]) -> Vec<SizeFit> {
-    let good: Vec<SizeFit> = fits
+    let determined: Vec<SizeFit> = fits
+        .iter()
+        .filter(|f| f.determines_limit())
+        .cloned()
+        .collect();
+    let good: Vec<SizeFit> = determined
         .iter()
         .filter(|f| f.describes_points())
         .cloned()
         .collect();
-    if good.is_empty() {
-        fits.to_vec()
-    } else {
+    if !good.is_empty() {
         good
+    } else if !determined.is_empty() {
+        determined
+    } else {
+        fits.to_vec()
     }
 }
 
@@ -283,5 +300,26 @@ mod tests {
         assert!(fit_size_law(&[(10.0, 1.0, 0.0), (20.0, 1.2, 0.1)], SizeLaw::InverseN).is_none());
         assert!(fit_size_law(&[(10.0, 1.0, 0.1), (10.0, 1.2, 0.1)], SizeLaw::InverseN).is_none());
         assert!(covering_interval(&[]).is_none());
+    }
+
+    /// Points on y = 1 + 2·N^−0.03 (a correction slower than any θ tried):
+    /// the free exponent ends at the grid's smallest θ and is not accepted,
+    /// while the fixed laws still are when they describe the points.
+    #[test]
+    fn a_free_exponent_at_the_edge_of_its_grid_is_not_accepted() {
+        let pts: Vec<(f64, f64, f64)> = [16.0, 20.0, 26.0, 32.0, 40.0, 50.0]
+            .iter()
+            .map(|&n: &f64| (n, 1.0 + 2.0 * n.powf(-0.03), 0.05))
+            .collect();
+        let fits = fit_all_laws(&pts);
+        let free = fits
+            .iter()
+            .find(|f| f.law == SizeLaw::FreeExponent)
+            .unwrap();
+        assert_eq!(free.exponent, Some(EXPONENTS.0));
+        assert!(!free.determines_limit());
+        let accepted = accepted_fits(&fits);
+        assert!(!accepted.is_empty());
+        assert!(accepted.iter().all(|f| f.law != SizeLaw::FreeExponent));
     }
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::{stats, Results, Size};
 use crate::figures::report::{save_figure, Check, Stopwatch};
+use crate::figures::size_fit::size_fit_line;
 use crate::figures::verdict::Interval;
 use crate::figures::verdict::Verdict as ClaimVerdict;
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
@@ -935,7 +936,7 @@ fn crossings_panel(
         palette::BLUE,
     ));
     for (k, f) in sym_fits.iter().enumerate() {
-        pe.push(fit_line(f, k, x_max));
+        pe.push(size_fit_line(f, x_max, 2, palette::seq(k + 2)));
     }
     if let Some(ext) = asym_ext {
         pe = pe.note(extrapolation_note("asym.", ext, "2", 2.0));
@@ -949,24 +950,6 @@ fn crossings_panel(
         Dash::Dotted,
         palette::GREY,
     ))
-}
-
-/// A finite-size fit α(N) = α∞ + b·g(N) drawn against 1/N from 1/N = `x_max`
-/// (the smallest size fitted) to N → ∞.
-fn fit_line(f: &SizeFit, k: usize, x_max: f64) -> Series {
-    let mut pts = vec![(0.0, f.limit)];
-    pts.extend((1..=60).map(|i| {
-        let x = x_max * i as f64 / 60.0;
-        (x, f.at(1.0 / x))
-    }));
-    let mut label = match f.exponent {
-        Some(t) => format!("fit N^−θ, θ = {t:.2}: {:.2} ± {:.2}", f.limit, f.limit_err),
-        None => format!("fit {}: {:.2} ± {:.2}", f.law.label(), f.limit, f.limit_err),
-    };
-    if !f.describes_points() {
-        label.push_str(&format!(" (rejected, χ² = {:.0})", f.chi2));
-    }
-    Series::line(label, pts, Dash::Dashed, palette::seq(k + 2))
 }
 
 /// (f) rows storable by the QP against rows stored by training.
