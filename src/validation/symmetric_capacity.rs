@@ -390,12 +390,20 @@ const THEORY_SOURCE: &str =
     "theory/symmetric.md (S15): replica symmetry with the pattern average to second order";
 
 /// A verdict on `value` as the N → ∞ limit of κ*_sym at `load`, (V13):
-/// m = the smallest |y∞ − value|/σ over the accepted fits; CONTRADICTED if
+/// m = the smallest |y∞ − value|/σ over the accepted fits, each y∞ clamped
+/// first into the exact bounds on the limit, [√((1−α)/α), κ*(α)] (the
+/// pseudo-inverse couplings' stabilities concentrate at the lower one;
+/// symmetry is a constraint, so Gardner's κ*(α) is the upper one); CONTRADICTED if
 /// m > 4, CONFIRMED if the largest is ≤ 2 and every accepted fit could have
 /// contradicted `value` had the limit been Gardner's κ*(α) (4σ < |κ*(α) −
 /// value|), INCONCLUSIVE otherwise.
 fn limit_verdict(load: &Load, statement: &str, source: &str, value: f64) -> Verdict {
-    let (z_min, z_max) = sigmas_from_limits(&load.fits, value, (f64::NEG_INFINITY, f64::INFINITY));
+    let lower = if load.pinv_bound.is_finite() {
+        load.pinv_bound.max(0.0)
+    } else {
+        0.0
+    };
+    let (z_min, z_max) = sigmas_from_limits(&load.fits, value, (lower, load.gardner));
     let sigma_max = accepted_fits(&load.fits)
         .iter()
         .map(|f| f.limit_err)
