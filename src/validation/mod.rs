@@ -163,7 +163,7 @@ pub const REGISTRY: &[Claim] = &[
         summary: "symmetric couplings: exact κ*_sym(α) at α = 0.5, 1 against α_c = 1 and the second-cumulant theory",
         units: None,
         run: symmetric_capacity::run,
-        seconds: (4.0, 3052.0),
+        seconds: (4.0, 2120.0),
     },
 ];
 
