@@ -132,7 +132,8 @@ impl Real for f32 {
 
     /// Eight lanes at a time through `wide`'s vector exponential (a degree-7
     /// polynomial after range reduction: within 0.72 ulp of e^x on [−103, 0],
-    /// measured against f64 on every 37th f32 there); the tail of the slice goes through the scalar form.
+    /// measured against f64 on every 37th f32 there); the tail of the slice
+    /// goes through the scalar form.
     fn residuals(h: &[f32], y: &[f32], beta: f32, scale: f32, r: &mut [f32]) {
         use wide::f32x8;
         let lanes = h.len() / 8 * 8;

@@ -77,6 +77,20 @@ fn fields_into<T: Real>(h: &mut [T], g: &[T], h0: &[T], x: &[T], d: T) {
     }
 }
 
+/// One row of A ← A − η R̃ and its new d = k Σ_μ A_μ x_μ (summed in f64,
+/// eq. (T16)); whether the row stays finite.
+fn descend_row<T: Real>(a: &mut [T], d: &mut T, r: &[T], x: &[T], lr: T, k: f64) -> bool {
+    let mut ok = true;
+    let mut d_new = 0.0;
+    for ((am, &rm), &xm) in a.iter_mut().zip(r).zip(x) {
+        *am -= lr * rm;
+        ok &= am.is_finite();
+        d_new += (*am * xm).into_f64();
+    }
+    *d = T::of_f64(k * d_new);
+    ok
+}
+
 /// The state of gradient descent in the span of the patterns, eq. (T16).
 pub(crate) struct SpanState<T: Real> {
     symmetric: bool,
@@ -205,18 +219,7 @@ impl<T: Real> SpanState<T> {
             .zip(self.d.par_iter_mut())
             .zip(self.rt.as_slice().par_chunks(p))
             .zip(self.own.as_slice().par_chunks(p))
-            .map(|(((ac, di), rc), xc)| {
-                let mut ok = true;
-                let mut d_new = 0.0;
-                for mu in 0..ac.len() {
-                    let a = ac[mu] - lr_t * rc[mu];
-                    ac[mu] = a;
-                    ok &= a.is_finite();
-                    d_new += (a * xc[mu]).into_f64();
-                }
-                *di = T::of_f64(k * d_new);
-                ok
-            })
+            .map(|(((ac, di), rc), xc)| descend_row(ac, di, rc, xc, lr_t, k))
             .reduce(|| true, |a, b| a && b)
     }
 
@@ -242,16 +245,7 @@ impl<T: Real> SpanState<T> {
                 |(h, r), (((((ac, di), gc), h0c), xc), yc)| {
                     fields_into(h, gc, h0c, xc, *di);
                     T::residuals(h, yc, beta_t, scale_t, r);
-                    let mut ok = true;
-                    let mut d_new = 0.0;
-                    for mu in 0..ac.len() {
-                        let a = ac[mu] - lr_t * r[mu];
-                        ac[mu] = a;
-                        ok &= a.is_finite();
-                        d_new += (a * xc[mu]).into_f64();
-                    }
-                    *di = T::of_f64(k * d_new);
-                    ok
+                    descend_row(ac, di, r, xc, lr_t, k)
                 },
             )
             .reduce(|| true, |a, b| a && b)

@@ -2,7 +2,7 @@
 //! AVX-512, AVX2/FMA or SSE micro-kernels at run time and splits the work over
 //! rayon's threads. nalgebra's own products go through `matrixmultiply`, which
 //! has no AVX-512 kernels: on this suite's 2-core AVX-512 machine the `gemm`
-//! crate is about twice as fast in f32 (README, Performance).
+//! crate is 1.4–1.7 times as fast in f32 (README, Performance).
 //!
 //! The threads split the output into blocks; each entry's sum over the inner
 //! dimension runs in the same order whatever the thread count, so results do
