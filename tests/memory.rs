@@ -987,3 +987,72 @@ fn the_mean_curve_basin_is_the_bisection_bracket_of_the_mean_curve() {
         assert!(loose.unwrap().basin_size >= b.basin_size);
     }
 }
+
+/// (M16e) The jackknife's leave-one-out asymmetries are the asymmetries of
+/// the submatrices without each neuron: the error computed from the
+/// explicit submatrices agrees with the one-pass form to the rounding of
+/// sums of N² terms (1e-10 relative: ~10⁵ ulps of headroom, as the spread is
+/// a difference of nearly equal leave-one-out values).
+#[test]
+fn asymmetry_jackknife_is_the_leave_one_neuron_out_spread() {
+    use plam::memory::couplings::asymmetry_jackknife_error;
+    let n = 15;
+    let mut rng = ChaCha8Rng::seed_from_u64(17);
+    let j = DMatrix::from_fn(n, n, |a, b| {
+        if a == b {
+            0.0
+        } else {
+            rng.random::<f64>() - 0.3
+        }
+    });
+    let leave_one_out: Vec<f64> = (0..n)
+        .map(|k| {
+            let keep: Vec<usize> = (0..n).filter(|&i| i != k).collect();
+            let sub = DMatrix::from_fn(n - 1, n - 1, |a, b| j[(keep[a], keep[b])]);
+            asymmetry(&sub).unwrap()
+        })
+        .collect();
+    let (mean, _) = mean_var(&leave_one_out);
+    let spread: f64 = leave_one_out.iter().map(|a| (a - mean).powi(2)).sum();
+    let explicit = (spread * (n - 1) as f64 / n as f64).sqrt();
+    let fast = asymmetry_jackknife_error(&j).unwrap();
+    assert!(
+        ((fast - explicit) / explicit).abs() < 1e-10,
+        "{fast} vs {explicit}"
+    );
+    assert_eq!(asymmetry_measures(&j).unwrap().ratio_err, fast);
+    assert!(asymmetry_jackknife_error(&DMatrix::from_element(2, 2, 1.0)).is_err());
+}
+
+/// (M16e) The jackknife error of one network is the spread of the asymmetry
+/// between networks trained on independent patterns, for the couplings
+/// `basins_load` measures (asymmetric PL, the paper's gradient descent, here
+/// N = 100 at α = 1.5 beyond where it stores every pattern). The sample
+/// standard deviation over S = 24 pattern sets has relative error
+/// 1/√(2(S − 1)) = 15%; a ratio of spread to mean jackknife error outside
+/// [0.5, 2] is more than 3.3σ (low side) or 6.7σ (high side) from 1 for an
+/// unbiased estimate, so the test fails only when the jackknife misjudges
+/// the between-network spread by a factor of 2.
+#[test]
+fn asymmetry_jackknife_error_matches_the_spread_between_networks() {
+    use plam::learning::{Coupling, GdConfig};
+    use plam::memory::rules::{pseudo_likelihood, PlTraining};
+    let (n, p, samples) = (100, 150, 24);
+    let gd = PlTraining::GradientDescent(GdConfig::paper(300));
+    let (mut ratios, mut errors) = (Vec::new(), Vec::new());
+    for seed in 0..samples {
+        let xi = patterns(n, p, 900 + seed);
+        let j = pseudo_likelihood(&xi, Coupling::Asymmetric, &gd).unwrap();
+        let m = asymmetry_measures(&j).unwrap();
+        ratios.push(m.ratio);
+        errors.push(m.ratio_err);
+    }
+    let (_, var) = mean_var(&ratios);
+    let (mean_err, _) = mean_var(&errors);
+    let q = var.sqrt() / mean_err;
+    println!(
+        "spread {:.3e}, mean jackknife error {mean_err:.3e}, ratio {q:.3}",
+        var.sqrt()
+    );
+    assert!((0.5..=2.0).contains(&q), "spread/jackknife = {q}");
+}

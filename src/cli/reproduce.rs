@@ -171,12 +171,22 @@ fn run_all(planned: Vec<Planned>, args: &ReproduceArgs, size: Size) -> Results {
                 };
                 *eta.lock().expect("the ETA is only read and written") =
                     (left * pace, Instant::now());
-                if let Some(b) = &bar {
-                    b.set_message(format!(
+                match &bar {
+                    Some(b) => b.set_message(format!(
                         "{} (~{})",
                         p.claim.name,
                         duration(p.expected * pace)
-                    ));
+                    )),
+                    // Without a terminal (a log file, `nohup`) there is no
+                    // bar: a line at each start keeps the run's progress
+                    // and ETA readable.
+                    None if !args.json => eprintln!(
+                        "{}: started (~{}; about {} left in all)",
+                        p.claim.name,
+                        duration(p.expected * pace),
+                        duration(left * pace)
+                    ),
+                    None => {}
                 }
                 let clock = report::Stopwatch::start();
                 let r = validation::run_claim(p.claim, size, &args.out);

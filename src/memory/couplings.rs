@@ -90,6 +90,42 @@ pub fn asymmetry(j: &DMatrix<f64>) -> Result<f64> {
     Ok((minus / plus).sqrt())
 }
 
+/// Standard error of the asymmetry (M16) by the delete-one-neuron
+/// jackknife, eq. (M16e): neuron k's row and column leave the two sums of
+/// (M16), a_k is the asymmetry of the other N − 1 neurons, and
+/// SE² = (N − 1)/N Σ_k (a_k − ā)². Every a_k comes from the two full sums
+/// less neuron k's pairs, so the cost is one pass over J.
+pub fn asymmetry_jackknife_error(j: &DMatrix<f64>) -> Result<f64> {
+    check_couplings(j)?;
+    let n = j.nrows();
+    ensure(n >= 3, || {
+        format!("the jackknife of the asymmetry needs N >= 3 neurons, got N = {n}")
+    })?;
+    // Per neuron k: Σ_b (J_kb − J_bk)² and Σ_b (J_kb + J_bk)²; each ordered
+    // pair (a, b), a ≠ b, is in the sums of a and of b (the diagonal is 0).
+    let (mut minus, mut plus) = (vec![0.0; n], vec![0.0; n]);
+    for a in 0..n {
+        for b in 0..n {
+            let (x, y) = (j[(a, b)], j[(b, a)]);
+            minus[a] += (x - y) * (x - y);
+            plus[a] += (x + y) * (x + y);
+        }
+    }
+    let (total_minus, total_plus): (f64, f64) = (minus.iter().sum(), plus.iter().sum());
+    let mut leave_one_out = Vec::with_capacity(n);
+    for k in 0..n {
+        let m = (total_minus - 2.0 * minus[k]).max(0.0);
+        let p = total_plus - 2.0 * plus[k];
+        ensure(p > 0.0, || {
+            format!("asymmetry without neuron {k} is undefined (zero symmetric part)")
+        })?;
+        leave_one_out.push((m / p).sqrt());
+    }
+    let mean = leave_one_out.iter().sum::<f64>() / n as f64;
+    let spread: f64 = leave_one_out.iter().map(|a| (a - mean).powi(2)).sum();
+    Ok((spread * (n - 1) as f64 / n as f64).sqrt())
+}
+
 /// The asymmetry of a coupling matrix under the normalisations in use in the
 /// literature, eq. (M16a)–(M16d). With J = S + A split into its symmetric and
 /// antisymmetric parts and r = ‖A‖_F/‖S‖_F, each is a function of r alone
@@ -99,6 +135,8 @@ pub fn asymmetry(j: &DMatrix<f64>) -> Result<f64> {
 pub struct AsymmetryMeasures {
     /// ‖J − Jᵀ‖_F / ‖J + Jᵀ‖_F = r, eq. (M16).
     pub ratio: f64,
+    /// Standard error of `ratio` by the delete-one-neuron jackknife, eq. (M16e).
+    pub ratio_err: f64,
     /// ‖J − Jᵀ‖_F / ‖J‖_F = 2r/√(1 + r²), eq. (M16a).
     pub relative: f64,
     /// 1 − η with η = Σ_ij J_ij J_ji / Σ_ij J_ij² = (1 − r²)/(1 + r²) the
@@ -126,6 +164,7 @@ pub fn asymmetry_measures(j: &DMatrix<f64>) -> Result<AsymmetryMeasures> {
     let norm = square.sqrt();
     Ok(AsymmetryMeasures {
         ratio,
+        ratio_err: asymmetry_jackknife_error(j)?,
         relative: (j - j.transpose()).norm() / norm,
         one_minus_eta: 1.0 - cross / square,
         row_normalised: asymmetry(&scaled)?,
