@@ -88,6 +88,13 @@ fn resume_reads_a_finished_claim_back_instead_of_rerunning_it() {
     assert_eq!(a, b);
     let report = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     assert!(report.contains("Resumed with --resume") && report.contains(NAME));
+    // The resumed claim's runtime, as its first run recorded it, is named.
+    let recorded = resume::recorded_runtime(NAME, &out).expect("runtime recorded");
+    assert!(recorded > 0.0);
+    assert!(
+        report.contains(&format!("{NAME} ({recorded:.0} s)")),
+        "the report names the recorded runtime"
+    );
 
     let claim = validation::find(NAME).unwrap();
     assert!(resume::read_back(claim, Size::Quick, &out).is_some());

@@ -242,10 +242,22 @@ pub fn run(args: ReproduceArgs) -> anyhow::Result<()> {
     let resumed_text = if resumed.is_empty() {
         String::new()
     } else {
+        let (mut known, mut listed) = (0.0, Vec::new());
+        for name in &resumed {
+            match resume::recorded_runtime(name, &args.out) {
+                Some(t) => {
+                    known += t;
+                    listed.push(format!("{name} ({t:.0} s)"));
+                }
+                None => listed.push(format!("{name} (runtime not recorded)")),
+            }
+        }
         format!(
-            " Resumed with --resume from an earlier run in this directory (not rerun; their \
-             checks and verdicts read back from NAME.json): {}.",
-            resumed.join(", ")
+            " Resumed with --resume from earlier runs in this directory (not rerun; their \
+             checks and verdicts read back from NAME.json, with the runtime each recorded): {}; \
+             this invocation and the recorded runtimes together: {:.0} s.",
+            listed.join(", "),
+            known + clock.seconds()
         )
     };
     let run = Run {

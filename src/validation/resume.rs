@@ -66,7 +66,7 @@ pub fn read_back(claim: &Claim, size: Size, out: &Path) -> Option<Results> {
 
 /// Writes `total` seconds into the runtime of every check and verdict of
 /// `out/NAME.json` whose runtime is 0 (the claim did not time it), as
-/// [`super::run_claim`] labels them. Keys keep their order (serde_json's
+/// [`super::run_claim`] labels them, and into the file's `runtime`. Keys keep their order (serde_json's
 /// `preserve_order`) and numbers their exact values (`float_roundtrip`), so
 /// only those runtimes change. Nothing to do when the claim wrote no file.
 pub fn record_runtime(name: &str, out: &Path, total: f64) -> Result<()> {
@@ -86,5 +86,14 @@ pub fn record_runtime(name: &str, out: &Path, total: f64) -> Result<()> {
             }
         }
     }
+    file["runtime"] = serde_json::json!(total);
     crate::data::output::write_json(&path, &file)
+}
+
+/// The claim's total runtime in seconds as [`record_runtime`] wrote it into
+/// `out/NAME.json`; `None` when the file or the field is missing.
+pub fn recorded_runtime(name: &str, out: &Path) -> Option<f64> {
+    let text = std::fs::read_to_string(out.join(format!("{name}.json"))).ok()?;
+    let file: serde_json::Value = serde_json::from_str(&text).ok()?;
+    file.get("runtime")?.as_f64()
 }
