@@ -132,3 +132,165 @@ fn train_and_test_are_distinct_and_thread_independent() {
     assert_eq!(single.0, rf.features);
     assert_eq!(single.1.patterns.xi, test.patterns.xi);
 }
+
+mod theory {
+    use plam::numerics::{integration, normal};
+    use plam::replica::random_features::spectrum::{KAPPA1_SQ, KAPPA_STAR_SQ};
+    use plam::replica::random_features::{fold, iteration, spectrum::Spectrum};
+
+    /// The classical zero-temperature AGS capacity, written independently of the
+    /// library: with y = m/√(2αr), m = erf(y), C = 2y e^{−y²}/(√π m) and
+    /// r = 1/(1 − C)², the load is α(y) = m²(1 − C)²/(2y²); α_c is its maximum
+    /// (golden section on y ∈ [1, 2.5], to 1e-12 in y, so to ~1e-24 in α).
+    fn ags_capacity() -> f64 {
+        let alpha = |y: f64| {
+            let m = libm::erf(y);
+            let c = 2.0 * y * (-y * y).exp() / (std::f64::consts::PI.sqrt() * m);
+            m * m * (1.0 - c).powi(2) / (2.0 * y * y)
+        };
+        let (mut lo, mut hi) = (1.0, 2.5);
+        let g = 0.5 * (5f64.sqrt() - 1.0);
+        while hi - lo > 1e-12 {
+            let (c, d) = (hi - g * (hi - lo), lo + g * (hi - lo));
+            if alpha(c) > alpha(d) {
+                hi = d;
+            } else {
+                lo = c;
+            }
+        }
+        alpha(0.5 * (lo + hi))
+    }
+
+    #[test]
+    fn ags_capacity_is_the_classical_value() {
+        // Amit, Gutfreund, Sompolinsky (1987): α_c = 0.138 at zero temperature.
+        let a = ags_capacity();
+        assert!((a - 0.1379).abs() < 1e-4, "{a}");
+    }
+
+    #[test]
+    fn spectral_series_closed_form_and_quadrature_agree() {
+        // Three evaluations of the same averages: the series (RF16) and the closed
+        // forms (RF15), each exact to ~1e-12 at y = x·K_max = 0.1 where the code
+        // switches (series truncated at 1e-28; closed forms lose ≤ 1/(y²·E[K²]/K_max²)
+        // ≤ 1e4 of 1e-16 to cancellation at γ ≤ 100), and adaptive quadrature of the
+        // Marchenko–Pastur density (RF8) to rtol 1e-12 (s = c − R cos θ removes the
+        // square-root edges; γ = 3 adds the atom 1 − 1/γ at s = 0). 1e-9 relative
+        // covers all three with a margin of 100.
+        for gamma in [0.3, 1.0, 3.0, 100.0] {
+            let sp = Spectrum::new(gamma).unwrap();
+            for y in [0.02, 0.1, 0.5, 0.9] {
+                let x = y / sp.k_max;
+                let v = sp.averages(x).unwrap();
+                let (ep, em) = ((1.0 + gamma.sqrt()).powi(2), (1.0 - gamma.sqrt()).powi(2));
+                let (c, r) = (0.5 * (ep + em), 0.5 * (ep - em));
+                let f = |th: f64| {
+                    let s = c - r * th.cos();
+                    let dens = (r * th.sin()).powi(2) / (2.0 * std::f64::consts::PI * gamma * s);
+                    let k = KAPPA_STAR_SQ + KAPPA1_SQ * s;
+                    let d = 1.0 - x * k;
+                    [dens / d, dens * k / (d * d), dens * k * k / (d * d)]
+                };
+                let brk: Vec<f64> = (0..=16)
+                    .map(|i| std::f64::consts::PI * i as f64 / 16.0)
+                    .collect();
+                let q = integration::integrate(f, &brk, 1e-12, 20000).unwrap().value;
+                let atom = (1.0 - 1.0 / gamma).max(0.0);
+                let d0 = 1.0 - x * KAPPA_STAR_SQ;
+                let quad = [
+                    q[0] + atom / d0,
+                    q[1] + atom * KAPPA_STAR_SQ / (d0 * d0),
+                    q[2] + atom * KAPPA_STAR_SQ.powi(2) / (d0 * d0),
+                ];
+                for (got, want) in [v.g1, v.k1, v.k2].iter().zip(quad) {
+                    assert!(
+                        (got / want - 1.0).abs() < 1e-9,
+                        "γ {gamma} y {y}: {got} vs {want}"
+                    );
+                }
+                if y <= 0.1 {
+                    let cf = sp.closed_form(x);
+                    for (a, b) in [(v.g1, cf.g1), (v.k1, cf.k1), (v.k2, cf.k2)] {
+                        assert!((a / b - 1.0).abs() < 1e-9, "γ {gamma} y {y}: {a} vs {b}");
+                    }
+                }
+            }
+        }
+        // The normal helpers the site averages use: Φ(u) + Φ(−u) = 1.
+        assert!((normal::cdf(1.3) + normal::cdf(-1.3) - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn storage_line_tends_to_the_hopfield_capacity() {
+        // At α_D = 10^8, γ = α/α_D ≈ 1.4e-9 and the spectrum deviates from W = I by
+        // O(γ) in every average (Var s = γ), so α_c moves by O(γ) from AGS; the fold
+        // is bisected to 1e-11 relative. 1e-8 bounds both with a margin of 5.
+        let line = fold::storage_line(1e8).unwrap();
+        let ags = ags_capacity();
+        assert!(
+            (line.critical - ags).abs() < 1e-8,
+            "{} vs {ags}",
+            line.critical
+        );
+        assert!(line.residual < 1e-9, "residual {}", line.residual);
+        // The retrieval overlap at the AGS fold: m = erf(y*) ≈ 0.967.
+        assert!((line.overlap - 0.967).abs() < 1e-3, "{}", line.overlap);
+    }
+
+    /// Method I shifts a fold by ≲ (π/cap)² relative towards larger loads
+    /// (theory/random_features.md §5), the bisections stop at 1e-8 (method I)
+    /// and 1e-11 (method F): 10·(π/cap)² + 1e-8 bounds the difference.
+    fn methods_tolerance() -> f64 {
+        10.0 * (std::f64::consts::PI / iteration::MAX_ITERATIONS as f64).powi(2) + 1e-8
+    }
+
+    #[test]
+    fn storage_line_two_ways() {
+        let tol = methods_tolerance();
+        let mut last = 0.0;
+        for alpha_d in [0.1, 2.0] {
+            let f = fold::storage_line(alpha_d).unwrap();
+            let i = iteration::storage_line(alpha_d, 1e-8).unwrap();
+            assert!(
+                (i / f.critical - 1.0).abs() < tol,
+                "α_D {alpha_d}: {i} vs {}",
+                f.critical
+            );
+            assert!(f.residual < 1e-9, "residual {}", f.residual);
+            // Fewer features, more correlated examples, lower capacity.
+            assert!(f.critical > last, "not increasing at α_D = {alpha_d}");
+            last = f.critical;
+        }
+    }
+
+    #[test]
+    fn learning_line_two_ways_and_limits() {
+        let tol = methods_tolerance();
+        let mut last = 0.0;
+        for alpha in [0.05, 1.0, 30.0] {
+            let f = fold::learning_line(alpha).unwrap();
+            let i = iteration::learning_line(alpha, 1e-8).unwrap();
+            assert!(
+                (i / f.critical - 1.0).abs() < tol,
+                "α {alpha}: {i} vs {}",
+                f.critical
+            );
+            assert!(f.residual < 1e-9, "residual {}", f.residual);
+            assert!(f.critical > last, "not increasing at α = {alpha}");
+            last = f.critical;
+        }
+        // α → ∞: the features form a Hopfield model of load α_D; the corrections
+        // are O(1/γ) = O(α_D/α) (the atom of W at zero and the spread of its
+        // non-zero eigenvalues around γ), 0.23/α at the measured rate; at
+        // α = 10^5 that is 2.3e-6, bounded by 1e-5.
+        let far = fold::learning_line(1e5).unwrap().critical;
+        assert!((far - ags_capacity()).abs() < 1e-5, "{far}");
+        // α → 0 at fixed γ = α/α_D the equations depend on γ alone (ρ → κ1²γt²k1),
+        // so α_D^c/α tends to a constant γ_c ≈ 8.77 with an O(α) correction; its
+        // slope, ≈ 11 per unit α between α = 1e-2 and 1e-3 (8.879 → 8.782), puts
+        // α = 1e-3 and 1e-4 within 1.1e-3 relative of each other; 5e-3 bounds it.
+        let r3 = 1e-3 / fold::learning_line(1e-3).unwrap().critical;
+        let r4 = 1e-4 / fold::learning_line(1e-4).unwrap().critical;
+        assert!((r3 / r4 - 1.0).abs() < 5e-3, "{r3} vs {r4}");
+    }
+}
