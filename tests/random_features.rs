@@ -294,3 +294,72 @@ mod theory {
         assert!((r3 / r4 - 1.0).abs() < 5e-3, "{r3} vs {r4}");
     }
 }
+
+mod finite_n {
+    use nalgebra::DMatrix;
+    use plam::data::random_features::{Coefficients, RandomFeatures, Split};
+    use plam::memory::dynamics::{overlap, DynamicsOptions, Network};
+    use plam::memory::rules::hebb;
+    use plam::replica::random_features::iteration;
+
+    /// Mean |overlap| between each start and its final state under zero-T
+    /// synchronous dynamics (100 steps at most) of the Hebbian couplings of
+    /// P = round(αN) dense random-features examples; the starts are the first
+    /// 40 features (`features`) or the first 40 training examples.
+    fn final_overlap(n: usize, alpha: f64, alpha_d: f64, features: bool) -> f64 {
+        let rf = RandomFeatures::generate(n, alpha_d, 1).unwrap();
+        let p = (alpha * n as f64).round() as usize;
+        let ex = rf.examples(p, Coefficients::Dense, Split::Train).unwrap();
+        let net = Network::new(hebb(&ex.patterns.xi).unwrap()).unwrap();
+        let starts: DMatrix<f64> = if features {
+            rf.features.columns(0, rf.d().min(40)).into_owned()
+        } else {
+            ex.patterns.xi.columns(0, p.min(40)).into_owned()
+        };
+        let opts = DynamicsOptions {
+            max_steps: 100,
+            ..Default::default()
+        };
+        let end = net.relax(starts.clone(), &opts).unwrap().states;
+        let b = starts.ncols();
+        (0..b)
+            .map(|c| overlap(starts.column(c).as_slice(), end.column(c).as_slice()).abs())
+            .sum::<f64>()
+            / b as f64
+    }
+
+    /// Below each line the RS retrieval state has overlap ≥ 0.947 (its value at
+    /// the fold, which it exceeds further below), so the mean final overlap
+    /// must be high, > 0.9; above the line no retrieval state exists and the
+    /// dynamics ends in states of overlap ~0.3 as in the Hopfield model, so the
+    /// mean must be low, < 0.6. At N = 600 the fold is smeared by finite size
+    /// (a mean of 0.6–0.7 at 1.6× the storage line α_c(0.1), where only P = 34
+    /// examples are stored), so the points sit at 0.45× and 0.7× the line below
+    /// and 1.6×, 2.2× (3× for that cut) above. Seed 1; ~1 s in release.
+    #[test]
+    fn hebbian_simulations_fall_on_the_predicted_sides() {
+        let n = 600;
+        for alpha in [1.0, 2.0] {
+            let line = iteration::learning_line(alpha, 1e-6).unwrap();
+            for (f, high) in [(0.45, true), (0.7, true), (1.6, false), (2.2, false)] {
+                let m = final_overlap(n, alpha, f * line, true);
+                assert!(
+                    if high { m > 0.9 } else { m < 0.6 },
+                    "features, α {alpha}, α_D {}: {m}",
+                    f * line
+                );
+            }
+        }
+        for (alpha_d, far) in [(0.1, 3.0), (1.0, 1.6)] {
+            let line = iteration::storage_line(alpha_d, 1e-6).unwrap();
+            for (f, high) in [(0.45, true), (0.7, true), (2.2, false), (far, false)] {
+                let m = final_overlap(n, f * line, alpha_d, false);
+                assert!(
+                    if high { m > 0.9 } else { m < 0.6 },
+                    "examples, α_D {alpha_d}, α {}: {m}",
+                    f * line
+                );
+            }
+        }
+    }
+}
