@@ -9,7 +9,8 @@ use crate::error::Result;
 use crate::numerics::{integration, normal};
 
 /// Relative tolerance of the site integrals over the pre-activation g (RF13):
-/// far below the 1e-9 to which the lines are reported.
+/// below the 1e-11 relative bracket of the lines, so the quadrature does not
+/// move them.
 const SITE_RTOL: f64 = 1e-13;
 /// The half-normal integrals stop at |g| = 12, where 2φ(12)·12 < 1e-30.
 const G_MAX: f64 = 12.0;

@@ -11,10 +11,11 @@ use crate::error::{ensure, Result};
 use crate::numerics::roots::increasing_root;
 use crate::Error;
 
-/// The signal-to-noise ratios searched for the largest residual: below 0.5 the
-/// overlap of a feature state is under 0.38 (no longer retrieval), above 12
-/// the residual is negative at every load the lines reach (ρ_req ∝ φ(u)² is
-/// below 1e-31 of the noise).
+/// The signal-to-noise ratios searched for the largest residual. Below 0.5 the
+/// overlap of a feature state is under 0.38: no longer retrieval. The folds
+/// lie at u ≈ 1.6–2.2 (2.14 for AGS), well inside; far from a line R may be
+/// positive up to the upper end, which still means a retrieval root beyond it
+/// since R → −∞ as u → ∞.
 const U_RANGE: (f64, f64) = (0.5, 12.0);
 /// Grid points of the first scan of R(u) over [`U_RANGE`].
 const U_GRID: usize = 47;
