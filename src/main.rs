@@ -37,6 +37,10 @@ enum Command {
     /// Cover's probability that P random points in general position are linearly separable in D dimensions.
     #[command(allow_negative_numbers = true)]
     Cover(cli::theory::CoverArgs),
+    /// The learning line α_D^c(α) or the storage line α_c(α_D) of the Hebbian
+    /// random-features Hopfield model (zero-temperature replica theory).
+    #[command(name = "theory-rf", allow_negative_numbers = true)]
+    TheoryRf(cli::theory_rf::TheoryRfArgs),
     /// Train finite-N networks and compare their stabilities with the replica theory.
     #[command(allow_negative_numbers = true)]
     Simulate(cli::simulate::SimulateArgs),
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
         Command::Capacity(a) => cli::theory::capacity(a),
         Command::Margin(a) => cli::theory::margin(a),
         Command::Cover(a) => cli::theory::cover(a),
+        Command::TheoryRf(a) => cli::theory_rf::run(a),
         Command::Simulate(a) => cli::simulate::run(a),
         Command::Basins(a) => cli::basins::run(a),
         Command::Retrieval(a) => cli::basins::run_retrieval(a),

@@ -6,6 +6,7 @@ pub mod shards;
 pub mod simulate;
 pub mod storable;
 pub mod theory;
+pub mod theory_rf;
 pub mod values;
 
 use anyhow::{bail, Context};

@@ -12,6 +12,12 @@ use rand_chacha::ChaCha8Rng;
 
 /// Pattern μ uses stream `PATTERNS + μ`.
 pub const PATTERNS: u64 = 0;
+/// Random-features data: feature k uses stream `RF_FEATURES + k`.
+pub const RF_FEATURES: u64 = 1 << 54;
+/// Random-features data: training example μ uses stream `RF_TRAIN + μ`.
+pub const RF_TRAIN: u64 = 1 << 55;
+/// Random-features data: test example μ uses stream `RF_TEST + μ`.
+pub const RF_TEST: u64 = 1 << 56;
 /// Hebbian unlearning: the random starting states of its dreams.
 pub const UNLEARNING: u64 = 1 << 57;
 /// Asynchronous dynamics: state `c` updates in the order drawn from stream
@@ -67,7 +73,17 @@ mod tests {
             let mut r = stream(5, s);
             (0..4).map(|_| r.random()).collect()
         };
-        let named = [PATTERNS, UNLEARNING, ASYNC, FLIPS, INIT_COUPLINGS, LABELS];
+        let named = [
+            PATTERNS,
+            RF_FEATURES,
+            RF_TRAIN,
+            RF_TEST,
+            UNLEARNING,
+            ASYNC,
+            FLIPS,
+            INIT_COUPLINGS,
+            LABELS,
+        ];
         for (i, &a) in named.iter().enumerate() {
             assert_eq!(draw(a), draw(a));
             for &b in &named[i + 1..] {

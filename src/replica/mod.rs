@@ -5,5 +5,6 @@
 pub mod capacity;
 pub mod counting;
 pub mod loss;
+pub mod random_features;
 pub mod saddle_point;
 pub mod symmetric_capacity;
