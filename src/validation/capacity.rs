@@ -838,8 +838,9 @@ fn networks_panel(asym: &AsymSweep) -> Panel {
 fn symmetric_panel(sym: &SymSweep) -> Panel {
     let mut pd = Panel::new("load α = P/N", "P(symmetric J stores all)")
         .title("(d) symmetric couplings")
-        // Headroom above P = 1 for the legend, clear of the data.
-        .y_range(-0.03, 1.6)
+        // Headroom above P = 1 for the legend's six entries (about 0.45 of
+        // the panel's height), clear of the data and their error bars.
+        .y_range(-0.03, 2.15)
         .legend(LegendAt::UpperRight);
     for (k, &n) in sym.ns.iter().enumerate() {
         let c = palette::seq(k + 1);
@@ -899,7 +900,9 @@ fn crossings_panel(
     (sym_fits, sym_interval): (&[SizeFit], Option<(f64, f64)>),
 ) -> Panel {
     // Lines are drawn over the data's range of 1/N only; the legend sits in
-    // the empty lower right, the notes above the data.
+    // the empty lower right (its labels take about three quarters of the
+    // panel's width, so the axis runs to 4.6 times the data's range), the
+    // notes above the data.
     let x_max = sym_cross
         .iter()
         .chain(asym_cross)
@@ -908,7 +911,7 @@ fn crossings_panel(
         .max(0.05);
     let mut pe = Panel::new("1/N", "crossing load α_1/2(N)")
         .title("(e) finite-size crossings")
-        .x_range(0.0, 3.5 * x_max)
+        .x_range(0.0, 4.6 * x_max)
         .y_range(0.4, 2.9)
         .legend(LegendAt::LowerRight);
     pe.push(Series::points(

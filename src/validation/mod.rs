@@ -125,32 +125,34 @@ pub const REGISTRY: &[Claim] = &[
         summary: "unbounded-norm gradient descent follows the fixed-norm theory at λ = λ(t)",
         units: Some(stabilities_gradient_descent::units),
         run: stabilities_gradient_descent::run,
-        seconds: (1.3, 1500.0),
+        // Full size: measured 2026-11-30 at N = 1000 (745 s).
+        seconds: (1.3, 745.0),
     },
     Claim {
         name: "capacity",
         summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1",
         units: None,
         run: capacity::run,
-        seconds: (6.9, 524.0),
+        seconds: (6.9, 445.0),
     },
     Claim {
         name: "rs_stability",
         summary: "(α, λ) phase diagram: training error and the replicon line",
         units: None,
         run: rs_stability::run,
-        seconds: (8.5, 420.0),
+        seconds: (8.5, 183.0),
     },
     Claim {
         name: "basins_retrieval",
         summary: "at α = 0.4 pseudo-likelihood retrieves from farther than every classical rule",
         units: None,
         run: basins_retrieval::run,
-        seconds: (9.9, 1500.0),
+        // Full size: measured 2026-11-30 with the paper's protocol (707 s).
+        seconds: (9.9, 707.0),
     },
     Claim {
         name: "basins_load",
-        summary: "PL basins against α: the symmetric basin vanishes first, asymmetry grows",
+        summary: "PL basins against α: where the symmetric basin vanishes; the asymmetry against α",
         units: Some(basins_load::units),
         run: basins_load::run,
         // Full size: 6556 s wall (80 CPU-min) measured on the shared machine

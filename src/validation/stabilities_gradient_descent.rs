@@ -579,6 +579,47 @@ fn norm_panel(runs: &[Run]) -> Panel {
     pn.y_range(0.0, 3.6)
 }
 
+/// The KS distance between gradient descent and the theory at λ(t) against
+/// t, at both sizes for every load, with the fixed-norm optimum's distance
+/// on the same patterns: the gap does not close with N.
+fn ks_panel(runs: &[Run]) -> Panel {
+    let mut pk = Panel::new("epoch t", "KS distance to the theory at λ(t)")
+        .title("KS against t")
+        .x_log()
+        .legend(LegendAt::UpperLeft);
+    for (k, r) in runs.iter().enumerate() {
+        let c = palette::seq(1 + 2 * k);
+        let series = |f: fn(&SnapStats) -> f64| -> Vec<(f64, f64)> {
+            r.snapshots.iter().map(|s| (s.epoch as f64, f(s))).collect()
+        };
+        pk.push(Series::line(
+            format!("GD, α = {}, N = {}", r.alpha, r.n_large),
+            series(|s| s.ks_large),
+            Dash::Solid,
+            c,
+        ));
+        pk.push(Series::line(
+            format!("GD, α = {}, N = {}", r.alpha, r.n_small),
+            series(|s| s.ks_small),
+            Dash::Dashed,
+            c,
+        ));
+        pk.push(Series::line(
+            format!("fixed norm, α = {}, N = {}", r.alpha, r.n_large),
+            series(|s| s.ks_fixed_norm_vs_theory),
+            Dash::Dotted,
+            c,
+        ));
+    }
+    let top = runs
+        .iter()
+        .flat_map(|r| &r.snapshots)
+        .map(|s| s.ks_large.max(s.ks_small))
+        .fold(0.0, f64::max);
+    // Headroom above the data for the legend's six entries.
+    pk.y_range(0.0, 2.2 * top.max(1e-3))
+}
+
 /// Runs the claim at `size`, writing `stabilities_gradient_descent.{svg,png,json}`.
 pub fn run(size: Size, out: &Path) -> Result<Results> {
     shard::whole("stabilities_gradient_descent", size, out, units)
@@ -606,11 +647,17 @@ pub fn units(work: &mut Work, out: &Path) -> Result<Option<Results>> {
         runs.push(run);
         checks.extend(c);
     }
-    panels.push(norm_panel(&runs));
-    // Lay out: one row per α (snapshots), the norm panel on its own row.
+    // Lay out: one row per α, its snapshots then a summary panel: the norm
+    // growth closes the first row, the KS distances the second.
+    let columns = plan.snaps.len() + 1;
+    let summaries = [norm_panel(&runs), ks_panel(&runs)];
+    for (row, summary) in summaries.into_iter().enumerate() {
+        let at = ((row + 1) * columns - 1).min(panels.len());
+        panels.insert(at, summary);
+    }
     let fig = Figure::new(
         "Unbounded-norm gradient descent against the fixed-norm theory at λ(t)",
-        plan.snaps.len(),
+        columns,
         panels,
     );
     #[derive(Serialize)]
