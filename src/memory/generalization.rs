@@ -1,0 +1,240 @@
+//! The generalization measurement, eqs. (M40)–(M42) of `theory/memory.md`:
+//! relax named sets of start configurations under the zero-temperature
+//! dynamics and report, per set, the mean final overlap with the start and
+//! the overlap of the starts and of their final states with the nearest
+//! member of named reference sets (training examples, features, …).
+//!
+//! Dataset-agnostic: the caller passes ±1 matrices (train or test examples,
+//! features, random configurations, any N×K set). Every start of every set
+//! relaxes in one batch, so a synchronous step is one matrix product
+//! ([`crate::memory::dynamics`]); the nearest-reference overlaps are one
+//! product per (states, reference) pair.
+
+use crate::error::{ensure, Result};
+use crate::memory::dynamics::{overlap, DynamicsOptions, Network};
+use crate::memory::protocol::Protocol;
+use crate::numerics::gemm::gemm;
+use crate::numerics::statistics::mean_sem;
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+/// A named set of ±1 configurations, N×K (column c is one configuration).
+#[derive(Clone, Debug)]
+pub struct StartSet {
+    /// The set's name, reported with its results ("train", "test", …).
+    pub name: String,
+    /// The configurations, N×K, entries ±1, K ≥ 1.
+    pub configs: DMatrix<f64>,
+}
+
+impl StartSet {
+    /// A named set; fails unless `configs` has at least one column and only
+    /// ±1 entries.
+    pub fn new(name: &str, configs: DMatrix<f64>) -> Result<Self> {
+        ensure(configs.ncols() >= 1, || {
+            format!("the set '{name}' has no configuration")
+        })?;
+        ensure(configs.iter().all(|&v| v == 1.0 || v == -1.0), || {
+            format!("the set '{name}' has an entry other than +1 or -1")
+        })?;
+        Ok(Self {
+            name: name.to_string(),
+            configs,
+        })
+    }
+}
+
+/// Overlaps with the nearest member of one reference set, eq. (M41): means
+/// over the starts of a set with their standard errors.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct NearestOverlap {
+    /// The reference set's name.
+    pub reference: String,
+    /// Mean over starts of max_ν |(1/N) x·r^ν| at the start.
+    pub start: f64,
+    /// Standard error of `start` over the starts.
+    pub start_err: f64,
+    /// The same for the final state.
+    #[serde(rename = "final")]
+    pub final_state: f64,
+    /// Standard error of `final_state` over the starts.
+    #[serde(rename = "final_err")]
+    pub final_state_err: f64,
+}
+
+/// The measurement on one start set, eqs. (M40)–(M41).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SetResult {
+    /// The start set's name.
+    pub name: String,
+    /// Number of starts K (of seeds, after [`combine_seeds`]: K of the first).
+    pub count: usize,
+    /// Mean final overlap m_F = (1/N) x_start·x_final over the starts, eq. (M40).
+    pub overlap: f64,
+    /// Its standard error over the starts (over seeds after [`combine_seeds`]).
+    pub overlap_err: f64,
+    /// Fraction of final states that are fixed points of the dynamics.
+    pub fixed_points: f64,
+    /// Overlaps with the nearest member of each reference set, eq. (M41).
+    pub nearest: Vec<NearestOverlap>,
+}
+
+/// Relaxes every start set under `protocol` (exactly T synchronous steps,
+/// eq. (M34), or to a fixed point, a 2-cycle or the cap of `dynamics`,
+/// eq. (M33)) and measures each set against every reference set,
+/// eqs. (M40)–(M41). All starts relax together in one batch.
+///
+/// Fails if a set does not have N rows, or the protocol does not fit the
+/// dynamics ([`Protocol::check`]).
+pub fn measure(
+    net: &Network,
+    starts: &[StartSet],
+    references: &[StartSet],
+    protocol: &Protocol,
+    dynamics: &DynamicsOptions,
+) -> Result<Vec<SetResult>> {
+    let n = net.n();
+    ensure(!starts.is_empty(), || "no start set was given".into())?;
+    for s in starts.iter().chain(references) {
+        ensure(s.configs.nrows() == n, || {
+            format!(
+                "the set '{}' has {} rows but the network has N = {n}",
+                s.name,
+                s.configs.nrows()
+            )
+        })?;
+    }
+    let total: usize = starts.iter().map(|s| s.configs.ncols()).sum();
+    let mut all = DMatrix::<f64>::zeros(n, total);
+    let mut c0 = 0;
+    for s in starts {
+        let k = s.configs.ncols();
+        all.columns_mut(c0, k).copy_from(&s.configs);
+        c0 += k;
+    }
+    let relaxed = protocol.relax(net, all, dynamics)?;
+    // Both protocols test the final state itself for a fixed point: the
+    // relaxation stops a state as converged only when one more step leaves
+    // it unchanged, including at the last step of the budget.
+    let fixed = &relaxed.converged;
+    let mut out = Vec::with_capacity(starts.len());
+    let mut c0 = 0;
+    for s in starts {
+        let k = s.configs.ncols();
+        let finals = relaxed.states.columns(c0, k).into_owned();
+        let fixed_points = fixed[c0..c0 + k].iter().filter(|&&b| b).count() as f64 / k as f64;
+        out.push(set_result(s, &finals, fixed_points, references));
+        c0 += k;
+    }
+    Ok(out)
+}
+
+/// The results of one start set given its final states, eqs. (M40)–(M41).
+fn set_result(
+    s: &StartSet,
+    finals: &DMatrix<f64>,
+    fixed_points: f64,
+    references: &[StartSet],
+) -> SetResult {
+    let m: Vec<f64> = s
+        .configs
+        .column_iter()
+        .zip(finals.column_iter())
+        .map(|(a, b)| overlap(a.as_slice(), b.as_slice()))
+        .collect();
+    let (overlap, overlap_err) = mean_sem(&m);
+    let nearest = references
+        .iter()
+        .map(|r| {
+            let (start, start_err) = mean_sem(&nearest_overlaps(&s.configs, &r.configs));
+            let (fin, fin_err) = mean_sem(&nearest_overlaps(finals, &r.configs));
+            NearestOverlap {
+                reference: r.name.clone(),
+                start,
+                start_err,
+                final_state: fin,
+                final_state_err: fin_err,
+            }
+        })
+        .collect();
+    SetResult {
+        name: s.name.clone(),
+        count: s.configs.ncols(),
+        overlap,
+        overlap_err,
+        fixed_points,
+        nearest,
+    }
+}
+
+/// For each column x of `states` (N×K), the overlap with the nearest column
+/// of `reference` (N×R) up to the global sign, max_ν |(1/N) x·r^ν|,
+/// eq. (M41): one product Rᵀ X. The sums of ±1 products are integers below
+/// 2^53, so the values are exact whatever the summation order.
+pub fn nearest_overlaps(states: &DMatrix<f64>, reference: &DMatrix<f64>) -> Vec<f64> {
+    let n = states.nrows();
+    let mut c = DMatrix::<f64>::zeros(reference.ncols(), states.ncols());
+    gemm(&mut c, 1.0 / n as f64, &reference.transpose(), states, 0.0);
+    c.column_iter()
+        .map(|col| col.iter().fold(0.0_f64, |m, v| m.max(v.abs())))
+        .collect()
+}
+
+/// Combines the measurements of S independent seeds (each a list of sets in
+/// the same order and with the same names), eq. (M42): every mean is the
+/// mean of the per-seed means and its error the standard error of those S
+/// means, which includes the variability of the data and of the training as
+/// well as of the starts. One seed is returned as it is (errors over starts).
+///
+/// Fails if no seed is given or the seeds do not list the same sets and
+/// references.
+pub fn combine_seeds(per_seed: &[Vec<SetResult>]) -> Result<Vec<SetResult>> {
+    ensure(!per_seed.is_empty(), || "no seed to combine".into())?;
+    let first = &per_seed[0];
+    let same = |r: &Vec<SetResult>| {
+        r.len() == first.len()
+            && r.iter().zip(first).all(|(a, b)| {
+                a.name == b.name
+                    && a.nearest.len() == b.nearest.len()
+                    && a.nearest
+                        .iter()
+                        .zip(&b.nearest)
+                        .all(|(x, y)| x.reference == y.reference)
+            })
+    };
+    ensure(per_seed.iter().all(same), || {
+        "the seeds do not measure the same start and reference sets".into()
+    })?;
+    if per_seed.len() == 1 {
+        return Ok(first.clone());
+    }
+    let over = |f: &dyn Fn(&SetResult) -> f64, k: usize| -> (f64, f64) {
+        mean_sem(&per_seed.iter().map(|r| f(&r[k])).collect::<Vec<_>>())
+    };
+    Ok((0..first.len())
+        .map(|k| {
+            let (overlap, overlap_err) = over(&|s| s.overlap, k);
+            let nearest = (0..first[k].nearest.len())
+                .map(|j| {
+                    let (start, start_err) = over(&|s| s.nearest[j].start, k);
+                    let (fin, fin_err) = over(&|s| s.nearest[j].final_state, k);
+                    NearestOverlap {
+                        reference: first[k].nearest[j].reference.clone(),
+                        start,
+                        start_err,
+                        final_state: fin,
+                        final_state_err: fin_err,
+                    }
+                })
+                .collect();
+            SetResult {
+                name: first[k].name.clone(),
+                count: first[k].count,
+                overlap,
+                overlap_err,
+                fixed_points: over(&|s| s.fixed_points, k).0,
+                nearest,
+            }
+        })
+        .collect())
+}
