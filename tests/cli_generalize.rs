@@ -114,6 +114,54 @@ fn sparse_examples_and_convergence_run() {
 }
 
 #[test]
+fn seeds_combine_into_the_mean_of_the_per_seed_means() {
+    let run = |seed: &str, seeds: &str| {
+        json(&[
+            "generalize",
+            "--n",
+            "60",
+            "--alpha",
+            "0.5",
+            "--alpha-d",
+            "0.1",
+            "--epochs",
+            "50",
+            "--test",
+            "40",
+            "--random",
+            "20",
+            "--seed",
+            seed,
+            "--seeds",
+            seeds,
+            "--json",
+        ])
+    };
+    let (a, b, both) = (run("3", "1"), run("4", "1"), run("3", "2"));
+    assert_eq!(both["seeds"], serde_json::json!([3, 4]));
+    for (k, (x, y, c)) in [
+        ("pl", (&a, &b, &both)),
+        ("hebb", (&a["hebb"], &b["hebb"], &both["hebb"])),
+    ] {
+        for key in [
+            "train_overlap",
+            "test_overlap",
+            "test_final_nearest_feature",
+        ] {
+            let (x, y) = (x[key].as_f64().unwrap(), y[key].as_f64().unwrap());
+            let (m, e) = (
+                c[key].as_f64().unwrap(),
+                c[&format!("{key}_err")].as_f64().unwrap(),
+            );
+            // Two values: mean (x + y)/2, standard error |x − y|/2, up to a
+            // few roundings of numbers ≤ 1.
+            assert!((m - (x + y) / 2.0).abs() < 1e-15, "{k} {key}");
+            assert!((e - (x - y).abs() / 2.0).abs() < 1e-15, "{k} {key}");
+        }
+    }
+}
+
+#[test]
 fn readable_table_without_json() {
     let out = run_plam(
         1,
@@ -152,6 +200,7 @@ fn bad_input_is_refused() {
         (&["--beta", "nan"][..], "--beta must be a positive"),
         (&["--steps", "0"][..], "--steps must be at least 1"),
         (&["--test", "0"][..], "at least 1"),
+        (&["--seeds", "0"][..], "--seeds must be at least 1"),
         (&["--L", "0"][..], "--L must be at least 1"),
         (&["--L", "6"][..], "exceeds the number of features D"),
     ] {

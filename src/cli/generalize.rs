@@ -13,9 +13,10 @@ use plam::data::patterns::{num_patterns, random_configurations};
 use plam::data::random_features::{Coefficients, RandomFeatures, Split};
 use plam::learning::{Coupling, GdConfig};
 use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
-use plam::memory::generalization::{measure, SetResult, StartSet};
+use plam::memory::generalization::{combine_seeds, measure, SetResult, StartSet};
 use plam::memory::protocol::Protocol;
 use plam::memory::rules::{self, PlTraining};
+use plam::numerics::statistics::mean_sem;
 use serde::Serialize;
 
 /// Step cap of `--steps converge`, the converged protocol's default
@@ -76,6 +77,10 @@ pub struct GeneralizeArgs {
     /// Seed of the features, the examples and the random starts (each on its own streams).
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Independent seeds `seed`, `seed + 1`, …: every mean is then the mean
+    /// of the per-seed means and its error their standard error (eq. (M42)).
+    #[arg(long, default_value_t = 1)]
+    seeds: usize,
     /// Non-zero coefficients per example (sparse examples, as the authors'
     /// `--L`); dense (all D) when absent.
     #[arg(long = "L")]
@@ -196,10 +201,13 @@ struct Out {
     #[serde(rename = "L")]
     l: Option<usize>,
     seed: u64,
+    /// Every seed measured (one unless `--seeds`).
+    seeds: Vec<u64>,
     streams: Streams,
     test: usize,
     random: usize,
-    /// Sums Σ_k c_k f_i^k that were zero and got a random sign (train, test).
+    /// Sums Σ_k c_k f_i^k that were zero and got a random sign (train, test;
+    /// totals over the seeds).
     ties_train: usize,
     ties_test: usize,
     coupling: &'static str,
@@ -210,8 +218,10 @@ struct Out {
     /// Synchronous steps, or null for `converge`.
     steps: Option<usize>,
     protocol: Protocol,
-    /// PL effective norm λ = β·mean_i |J_i|.
+    /// PL effective norm λ = β·mean_i |J_i| (mean over seeds).
     lambda_eff: f64,
+    /// Its standard error over seeds (0 for one seed).
+    lambda_eff_err: f64,
     #[serde(flatten)]
     pl: Overlaps,
     hebb: Overlaps,
@@ -240,6 +250,9 @@ fn check(a: &GeneralizeArgs) -> anyhow::Result<()> {
     if a.steps == StepsArg::Budget(0) {
         bail!("--steps must be at least 1 (or 'converge')");
     }
+    if a.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
     if a.test == 0 || a.random == 0 {
         bail!("--test and --random must be at least 1");
     }
@@ -249,11 +262,12 @@ fn check(a: &GeneralizeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every start set relaxed under the couplings `j`, against the references
-/// train examples and features, eqs. (M40)–(M41).
+/// Every start set relaxed under the couplings `j`, against the reference
+/// sets, eqs. (M40)–(M41).
 fn measure_all(
     j: DMatrix<f64>,
     starts: &[StartSet],
+    references: &[StartSet],
     protocol: &Protocol,
 ) -> anyhow::Result<Vec<SetResult>> {
     let net = Network::new(j)?;
@@ -262,16 +276,25 @@ fn measure_all(
         max_steps: CONVERGE_CAP,
         seed: 0,
     };
-    // starts[0] are the training examples, starts[1] the features.
-    let refs = [starts[0].clone(), starts[1].clone()];
-    Ok(measure(&net, starts, &refs, protocol, &dynamics)?)
+    Ok(measure(&net, starts, references, protocol, &dynamics)?)
 }
 
-/// Runs `plam generalize`.
-pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
-    check(&a)?;
+/// What one seed measured: the data's sizes and ties, the PL norm, and the
+/// sets of PL and Hebb.
+struct SeedRun {
+    p: usize,
+    d: usize,
+    ties_train: usize,
+    ties_test: usize,
+    lambda_eff: f64,
+    pl: Vec<SetResult>,
+    hebb: Vec<SetResult>,
+}
+
+/// Draws the data of `seed`, trains PL, builds Hebb and measures both.
+fn one_seed(a: &GeneralizeArgs, seed: u64, protocol: &Protocol) -> anyhow::Result<SeedRun> {
     let p = num_patterns(a.n, a.alpha)?;
-    let rf = RandomFeatures::generate(a.n, a.alpha_d, a.seed)?;
+    let rf = RandomFeatures::generate(a.n, a.alpha_d, seed)?;
     let coef = match a.l {
         Some(l) if l > rf.d() => bail!(
             "--L {l} exceeds the number of features D = round(alpha_d*N) = {}",
@@ -282,17 +305,16 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
     };
     let train = rf.examples(p, coef, Split::Train)?;
     let test = rf.examples(a.test, coef, Split::Test)?;
-    let xi = train.patterns.xi.clone();
+    let xi = train.patterns.xi;
+    let train_set = StartSet::new("train", xi.clone())?;
+    let feature_set = StartSet::new("features", rf.features.clone())?;
     let starts = [
-        StartSet::new("train", xi.clone())?,
-        StartSet::new("features", rf.features.clone())?,
-        StartSet::new("test", test.patterns.xi.clone())?,
-        StartSet::new("random", random_configurations(a.n, a.random, a.seed)?)?,
+        train_set.clone(),
+        feature_set.clone(),
+        StartSet::new("test", test.patterns.xi)?,
+        StartSet::new("random", random_configurations(a.n, a.random, seed)?)?,
     ];
-    let protocol = match a.steps {
-        StepsArg::Budget(steps) => Protocol::Paper { steps },
-        StepsArg::Converge => Protocol::Converged,
-    };
+    let refs = [train_set, feature_set];
     let coupling = match a.coupling {
         GenCouplingArg::Asymmetric => Coupling::Asymmetric,
         GenCouplingArg::Symmetric => Coupling::Symmetric,
@@ -304,18 +326,44 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
         ..GdConfig::paper(a.epochs)
     };
     let j = rules::pseudo_likelihood(&xi, coupling, &PlTraining::GradientDescent(cfg))?;
-    let lambda_eff = mean_effective_norm(&j, a.beta);
-    let pl = Overlaps::new(measure_all(j, &starts, &protocol)?);
-    let hebb = Overlaps::new(measure_all(rules::hebb(&xi)?, &starts, &protocol)?);
+    Ok(SeedRun {
+        p,
+        d: rf.d(),
+        ties_train: train.ties,
+        ties_test: test.ties,
+        lambda_eff: mean_effective_norm(&j, a.beta),
+        pl: measure_all(j, &starts, &refs, protocol)?,
+        hebb: measure_all(rules::hebb(&xi)?, &starts, &refs, protocol)?,
+    })
+}
+
+/// Runs `plam generalize`.
+pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
+    check(&a)?;
+    let protocol = match a.steps {
+        StepsArg::Budget(steps) => Protocol::Paper { steps },
+        StepsArg::Converge => Protocol::Converged,
+    };
+    let seeds: Vec<u64> = (0..a.seeds as u64).map(|k| a.seed + k).collect();
+    let runs = seeds
+        .iter()
+        .map(|&s| one_seed(&a, s, &protocol))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let pl: Vec<_> = runs.iter().map(|r| r.pl.clone()).collect();
+    let hebb: Vec<_> = runs.iter().map(|r| r.hebb.clone()).collect();
+    let norms: Vec<f64> = runs.iter().map(|r| r.lambda_eff).collect();
+    let (lambda_eff, lambda_eff_err) = mean_sem(&norms);
+    let (p, d) = (runs[0].p, runs[0].d);
     let out = Out {
         data: a.data,
         n: a.n,
         p,
-        d: rf.d(),
+        d,
         alpha: p as f64 / a.n as f64,
         alpha_d: a.alpha_d,
         l: a.l,
         seed: a.seed,
+        seeds,
         streams: Streams {
             features: "RF_FEATURES + k",
             train: "RF_TRAIN + mu",
@@ -324,8 +372,8 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
         },
         test: a.test,
         random: a.random,
-        ties_train: train.ties,
-        ties_test: test.ties,
+        ties_train: runs.iter().map(|r| r.ties_train).sum(),
+        ties_test: runs.iter().map(|r| r.ties_test).sum(),
         coupling: match a.coupling {
             GenCouplingArg::Asymmetric => "asymmetric",
             GenCouplingArg::Symmetric => "symmetric",
@@ -343,8 +391,9 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
         },
         protocol,
         lambda_eff,
-        pl,
-        hebb,
+        lambda_eff_err,
+        pl: Overlaps::new(combine_seeds(&pl)?),
+        hebb: Overlaps::new(combine_seeds(&hebb)?),
     };
     if a.json {
         return print_json(&out);
@@ -357,8 +406,16 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
 fn print_table(o: &Out) {
     let sparsity = o.l.map_or("dense".to_string(), |l| format!("L = {l}"));
     println!(
-        "random features: N = {}, P = {} (alpha = {}), D = {} (alpha_D = {}), {sparsity}, seed {}",
-        o.n, o.p, o.alpha, o.d, o.alpha_d, o.seed
+        "random features: N = {}, P = {} (alpha = {}), D = {} (alpha_D = {}), {sparsity}, {}",
+        o.n,
+        o.p,
+        o.alpha,
+        o.d,
+        o.alpha_d,
+        match o.seeds.as_slice() {
+            [s] => format!("seed {s}"),
+            s => format!("seeds {}..={} (errors over seeds)", s[0], s[s.len() - 1]),
+        }
     );
     let steps = o.steps.map_or("to convergence".to_string(), |s| {
         format!("{s} synchronous steps")
