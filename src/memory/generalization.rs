@@ -10,7 +10,8 @@
 //! ([`crate::memory::dynamics`]); the nearest-reference overlaps are one
 //! product per (states, reference) pair.
 
-use crate::error::{ensure, Result};
+use crate::error::{ensure, Error, Result};
+use crate::memory::couplings::check_patterns;
 use crate::memory::dynamics::{overlap, DynamicsOptions, Network};
 use crate::memory::protocol::Protocol;
 use crate::numerics::gemm::gemm;
@@ -28,14 +29,12 @@ pub struct StartSet {
 }
 
 impl StartSet {
-    /// A named set; fails unless `configs` has at least one column and only
-    /// ±1 entries.
+    /// A named set; fails unless `configs` is N×K with N ≥ 2, K ≥ 1 and only
+    /// ±1 entries ([`check_patterns`]), the message naming the set.
     pub fn new(name: &str, configs: DMatrix<f64>) -> Result<Self> {
-        ensure(configs.ncols() >= 1, || {
-            format!("the set '{name}' has no configuration")
-        })?;
-        ensure(configs.iter().all(|&v| v == 1.0 || v == -1.0), || {
-            format!("the set '{name}' has an entry other than +1 or -1")
+        check_patterns(&configs).map_err(|e| match e {
+            Error::InvalidInput(m) => Error::InvalidInput(format!("start set '{name}': {m}")),
+            e => e,
         })?;
         Ok(Self {
             name: name.to_string(),
