@@ -70,6 +70,13 @@ fn json_keys_present_and_finite() {
             }
         }
         assert_eq!(o["sets"].as_array().map(|s| s.len()), Some(4));
+        for k in ["train", "feature", "test", "random"] {
+            let (m, f) = (
+                o[&format!("{k}_max_overlap")].as_f64().unwrap_or(f64::NAN),
+                o[&format!("{k}_overlap")].as_f64().unwrap(),
+            );
+            assert!(m >= f && m <= 1.0, "{k}: max {m}, final {f}");
+        }
     }
     // The starts are the same data for both couplings.
     assert_eq!(
@@ -106,6 +113,7 @@ fn sparse_examples_and_convergence_run() {
     ]);
     assert_eq!((v["L"].as_u64(), v["steps"].is_null()), (Some(3), true));
     assert_eq!(v["coupling"], "symmetric");
+    assert!(v["train_max_overlap"].is_null() && v["hebb"]["test_max_overlap_err"].is_null());
     // A sparse example with L = 3 odd never ties.
     assert_eq!(
         (v["ties_train"].as_u64(), v["ties_test"].as_u64()),

@@ -8,6 +8,7 @@ use plam::memory::dynamics::{overlap, DynamicsOptions, Network};
 use plam::memory::generalization::{combine_seeds, measure, nearest_overlaps, StartSet};
 use plam::memory::protocol::Protocol;
 use plam::memory::rules::hebb;
+use rand::RngExt;
 
 fn converge() -> (Protocol, DynamicsOptions) {
     (Protocol::Converged, DynamicsOptions::default())
@@ -76,6 +77,45 @@ fn random_starts_of_a_two_pattern_hebb_net_fall_on_a_pattern() {
         (r[0].overlap - mean).abs() <= tol,
         "{} {mean}",
         r[0].overlap
+    );
+}
+
+#[test]
+fn stepwise_paper_protocol_equals_the_direct_one_and_bounds_the_final_overlap() {
+    // Small random asymmetric couplings fall on 2-cycles and longer cycles
+    // within a few steps, so the budgets 1..9 meet every case of (M34).
+    let n = 12;
+    let mut g = plam::numerics::rng::stream(9, 0);
+    for trial in 0..10 {
+        let mut j = DMatrix::from_fn(n, n, |_, _| g.random::<f64>() * 2.0 - 1.0);
+        j.fill_diagonal(0.0);
+        let net = Network::new(j).unwrap();
+        let x = random_configurations(n, 16, trial).unwrap();
+        let set = [StartSet::new("random", x.clone()).unwrap()];
+        for steps in 1..10 {
+            let p = Protocol::Paper { steps };
+            let d = DynamicsOptions::default();
+            let r = &measure(&net, &set, &[], &p, &d).unwrap()[0];
+            let direct = p.relax(&net, x.clone(), &d).unwrap();
+            let m: Vec<f64> = (0..x.ncols())
+                .map(|c| overlap(x.column(c).as_slice(), direct.states.column(c).as_slice()))
+                .collect();
+            let mean = m.iter().sum::<f64>() / m.len() as f64;
+            assert_eq!(r.overlap, mean, "trial {trial}, {steps} steps");
+            let fp = direct.converged.iter().filter(|&&b| b).count() as f64 / 16.0;
+            assert_eq!(r.fixed_points, fp, "trial {trial}, {steps} steps");
+            let max = r.max_overlap.unwrap();
+            assert!(max >= r.overlap && max <= 1.0, "{max} {}", r.overlap);
+        }
+    }
+    // The converged protocol has no maximum along a trajectory.
+    let x = random_configurations(n, 4, 1).unwrap();
+    let net = Network::new(hebb(&x).unwrap()).unwrap();
+    let set = [StartSet::new("x", x).unwrap()];
+    let (p, d) = converge();
+    assert_eq!(
+        measure(&net, &set, &[], &p, &d).unwrap()[0].max_overlap,
+        None
     );
 }
 

@@ -129,6 +129,16 @@ struct Overlaps {
     test_overlap_err: f64,
     random_overlap: f64,
     random_overlap_err: f64,
+    /// The largest overlap with the start along the steps (null with
+    /// `--steps converge`), per set.
+    train_max_overlap: Option<f64>,
+    train_max_overlap_err: Option<f64>,
+    feature_max_overlap: Option<f64>,
+    feature_max_overlap_err: Option<f64>,
+    test_max_overlap: Option<f64>,
+    test_max_overlap_err: Option<f64>,
+    random_max_overlap: Option<f64>,
+    random_max_overlap_err: Option<f64>,
     /// Test starts: mean overlap with the nearest training example, at the start.
     test_start_nearest_train: f64,
     test_start_nearest_train_err: f64,
@@ -166,6 +176,14 @@ impl Overlaps {
             test_overlap_err: test.overlap_err,
             random_overlap: get("random").overlap,
             random_overlap_err: get("random").overlap_err,
+            train_max_overlap: get("train").max_overlap,
+            train_max_overlap_err: get("train").max_overlap_err,
+            feature_max_overlap: get("features").max_overlap,
+            feature_max_overlap_err: get("features").max_overlap_err,
+            test_max_overlap: test.max_overlap,
+            test_max_overlap_err: test.max_overlap_err,
+            random_max_overlap: get("random").max_overlap,
+            random_max_overlap_err: get("random").max_overlap_err,
             test_start_nearest_train: tr.start,
             test_start_nearest_train_err: tr.start_err,
             test_final_nearest_train: tr.final_state,
@@ -452,6 +470,15 @@ fn print_table(o: &Out) {
         (p.random_overlap, p.random_overlap_err),
         (h.random_overlap, h.random_overlap_err),
     );
+    if let (Some(pt), Some(ht)) = (p.train_max_overlap, h.train_max_overlap) {
+        println!(
+            "largest overlap along the steps: train {:.4} / {:.4}, test {:.4} / {:.4} (PL / Hebb)",
+            pt,
+            ht,
+            p.test_max_overlap.unwrap_or(f64::NAN),
+            h.test_max_overlap.unwrap_or(f64::NAN)
+        );
+    }
     println!("test starts, nearest overlap (start -> final)");
     println!(
         "  train example         {:.4} -> {:.4}      {:.4} -> {:.4}",

@@ -72,6 +72,12 @@ pub struct SetResult {
     pub overlap: f64,
     /// Its standard error over the starts (over seeds after [`combine_seeds`]).
     pub overlap_err: f64,
+    /// Paper's protocol: mean over the starts of the largest overlap with
+    /// the start along the T steps, max_t (1/N) x·x(t), eq. (M40); null for
+    /// the converged protocol.
+    pub max_overlap: Option<f64>,
+    /// Its standard error.
+    pub max_overlap_err: Option<f64>,
     /// Fraction of final states that are fixed points of the dynamics.
     pub fixed_points: f64,
     /// Overlaps with the nearest member of each reference set, eq. (M41).
@@ -111,21 +117,58 @@ pub fn measure(
         all.columns_mut(c0, k).copy_from(&s.configs);
         c0 += k;
     }
-    let relaxed = protocol.relax(net, all, dynamics)?;
-    // Both protocols test the final state itself for a fixed point: the
-    // relaxation stops a state as converged only when one more step leaves
-    // it unchanged, including at the last step of the budget.
-    let fixed = &relaxed.converged;
+    let (finals, fixed, best) = relax_tracking(net, &all, protocol, dynamics)?;
     let mut out = Vec::with_capacity(starts.len());
     let mut c0 = 0;
     for s in starts {
         let k = s.configs.ncols();
-        let finals = relaxed.states.columns(c0, k).into_owned();
+        let fin = finals.columns(c0, k).into_owned();
         let fixed_points = fixed[c0..c0 + k].iter().filter(|&&b| b).count() as f64 / k as f64;
-        out.push(set_result(s, &finals, fixed_points, references));
+        let mut r = set_result(s, &fin, fixed_points, references);
+        if let Some(b) = &best {
+            let (m, e) = mean_sem(&b[c0..c0 + k]);
+            (r.max_overlap, r.max_overlap_err) = (Some(m), Some(e));
+        }
+        out.push(r);
         c0 += k;
     }
     Ok(out)
+}
+
+/// Relaxes the columns of `starts` under `protocol`: the final states,
+/// whether each is a fixed point, and for the paper's protocol the largest
+/// overlap with the start over the T steps, max_{1≤t≤T} (1/N) x·x(t)
+/// (eq. (M40)). The paper's T steps run one at a time, each as the
+/// protocol's single step, which gives x(T) exactly (eq. (M34)); the
+/// converged protocol relaxes in one call and has no such maximum.
+#[allow(clippy::type_complexity)]
+fn relax_tracking(
+    net: &Network,
+    starts: &DMatrix<f64>,
+    protocol: &Protocol,
+    dynamics: &DynamicsOptions,
+) -> Result<(DMatrix<f64>, Vec<bool>, Option<Vec<f64>>)> {
+    let Protocol::Paper { steps } = *protocol else {
+        let r = protocol.relax(net, starts.clone(), dynamics)?;
+        return Ok((r.states, r.converged, None));
+    };
+    protocol.check(dynamics)?;
+    let one = Protocol::Paper { steps: 1 };
+    let mut x = starts.clone();
+    let mut best = vec![f64::NEG_INFINITY; starts.ncols()];
+    let mut fixed = vec![false; starts.ncols()];
+    for _ in 0..steps {
+        let r = one.relax(net, x, dynamics)?;
+        x = r.states;
+        // A single step leaves a state converged only when one more step
+        // would not move it, so after the last call this says whether x(T)
+        // is a fixed point.
+        fixed = r.converged;
+        for (c, b) in best.iter_mut().enumerate() {
+            *b = b.max(overlap(starts.column(c).as_slice(), x.column(c).as_slice()));
+        }
+    }
+    Ok((x, fixed, Some(best)))
 }
 
 /// The results of one start set given its final states, eqs. (M40)–(M41).
@@ -161,6 +204,8 @@ fn set_result(
         count: s.configs.ncols(),
         overlap,
         overlap_err,
+        max_overlap: None,
+        max_overlap_err: None,
         fixed_points,
         nearest,
     }
@@ -213,6 +258,10 @@ pub fn combine_seeds(per_seed: &[Vec<SetResult>]) -> Result<Vec<SetResult>> {
     Ok((0..first.len())
         .map(|k| {
             let (overlap, overlap_err) = over(&|s| s.overlap, k);
+            let max = per_seed
+                .iter()
+                .all(|r| r[k].max_overlap.is_some())
+                .then(|| over(&|s| s.max_overlap.unwrap_or(f64::NAN), k));
             let nearest = (0..first[k].nearest.len())
                 .map(|j| {
                     let (start, start_err) = over(&|s| s.nearest[j].start, k);
@@ -231,6 +280,8 @@ pub fn combine_seeds(per_seed: &[Vec<SetResult>]) -> Result<Vec<SetResult>> {
                 count: first[k].count,
                 overlap,
                 overlap_err,
+                max_overlap: max.map(|m| m.0),
+                max_overlap_err: max.map(|m| m.1),
                 fixed_points: over(&|s| s.fixed_points, k).0,
                 nearest,
             }
