@@ -117,7 +117,11 @@ pub fn measure(
         all.columns_mut(c0, k).copy_from(&s.configs);
         c0 += k;
     }
-    let (finals, fixed, best) = relax_tracking(net, &all, protocol, dynamics)?;
+    let Tracked {
+        finals,
+        fixed,
+        best,
+    } = relax_tracking(net, &all, protocol, dynamics)?;
     let mut out = Vec::with_capacity(starts.len());
     let mut c0 = 0;
     for s in starts {
@@ -135,22 +139,35 @@ pub fn measure(
     Ok(out)
 }
 
+/// What [`relax_tracking`] returns.
+struct Tracked {
+    /// The final states, N×K.
+    finals: DMatrix<f64>,
+    /// Whether each final state is a fixed point.
+    fixed: Vec<bool>,
+    /// Paper's protocol: each start's largest overlap along the steps.
+    best: Option<Vec<f64>>,
+}
+
 /// Relaxes the columns of `starts` under `protocol`: the final states,
 /// whether each is a fixed point, and for the paper's protocol the largest
 /// overlap with the start over the T steps, max_{1≤t≤T} (1/N) x·x(t)
 /// (eq. (M40)). The paper's T steps run one at a time, each as the
 /// protocol's single step, which gives x(T) exactly (eq. (M34)); the
 /// converged protocol relaxes in one call and has no such maximum.
-#[allow(clippy::type_complexity)]
 fn relax_tracking(
     net: &Network,
     starts: &DMatrix<f64>,
     protocol: &Protocol,
     dynamics: &DynamicsOptions,
-) -> Result<(DMatrix<f64>, Vec<bool>, Option<Vec<f64>>)> {
+) -> Result<Tracked> {
     let Protocol::Paper { steps } = *protocol else {
         let r = protocol.relax(net, starts.clone(), dynamics)?;
-        return Ok((r.states, r.converged, None));
+        return Ok(Tracked {
+            finals: r.states,
+            fixed: r.converged,
+            best: None,
+        });
     };
     protocol.check(dynamics)?;
     let one = Protocol::Paper { steps: 1 };
@@ -168,7 +185,11 @@ fn relax_tracking(
             *b = b.max(overlap(starts.column(c).as_slice(), x.column(c).as_slice()));
         }
     }
-    Ok((x, fixed, Some(best)))
+    Ok(Tracked {
+        finals: x,
+        fixed,
+        best: Some(best),
+    })
 }
 
 /// The results of one start set given its final states, eqs. (M40)–(M41).
