@@ -171,19 +171,32 @@ fn relax_tracking(
     };
     protocol.check(dynamics)?;
     let one = Protocol::Paper { steps: 1 };
+    let (n, k) = starts.shape();
     let mut x = starts.clone();
-    let mut best = vec![f64::NEG_INFINITY; starts.ncols()];
-    let mut fixed = vec![false; starts.ncols()];
+    let mut best = vec![f64::NEG_INFINITY; k];
+    let mut fixed = vec![false; k];
+    // Columns not yet at a fixed point; a fixed point never moves again, so
+    // its overlap stays what it was when it left.
+    let mut active: Vec<usize> = (0..k).collect();
     for _ in 0..steps {
-        let r = one.relax(net, x, dynamics)?;
-        x = r.states;
-        // A single step leaves a state converged only when one more step
-        // would not move it, so after the last call this says whether x(T)
-        // is a fixed point.
-        fixed = r.converged;
-        for (c, b) in best.iter_mut().enumerate() {
-            *b = b.max(overlap(starts.column(c).as_slice(), x.column(c).as_slice()));
+        if active.is_empty() {
+            break;
         }
+        let xa = DMatrix::from_fn(n, active.len(), |i, a| x[(i, active[a])]);
+        let r = one.relax(net, xa, dynamics)?;
+        let mut still = Vec::with_capacity(active.len());
+        for (a, &c) in active.iter().enumerate() {
+            x.column_mut(c).copy_from(&r.states.column(a));
+            best[c] = best[c].max(overlap(starts.column(c).as_slice(), x.column(c).as_slice()));
+            // A single step leaves a state converged only when one more
+            // step would not move it: the state is then a fixed point.
+            if r.converged[a] {
+                fixed[c] = true;
+            } else {
+                still.push(c);
+            }
+        }
+        active = still;
     }
     Ok(Tracked {
         finals: x,
