@@ -50,6 +50,10 @@ enum Command {
     /// Retrieval curve m_F(m_IN) of a network trained by a learning rule.
     #[command(allow_negative_numbers = true)]
     Retrieval(cli::basins::RetrievalArgs),
+    /// Generalization: final overlaps from train examples, test examples,
+    /// features and random starts under pseudo-likelihood and Hebbian couplings.
+    #[command(allow_negative_numbers = true)]
+    Generalize(cli::generalize::GeneralizeArgs),
     /// Exact storability: the fraction of random pattern sets that some asymmetric or symmetric coupling matrix stores.
     #[command(allow_negative_numbers = true)]
     Storable(cli::storable::StorableArgs),
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => cli::simulate::run(a),
         Command::Basins(a) => cli::basins::run(a),
         Command::Retrieval(a) => cli::basins::run_retrieval(a),
+        Command::Generalize(a) => cli::generalize::run(a),
         Command::Storable(a) => cli::storable::run(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
     };

@@ -154,6 +154,32 @@ pub fn perceptron_labels(p: usize, seed: u64) -> Result<Vec<f64>> {
         .collect())
 }
 
+/// K independent uniform ±1 configurations of N spins, N×K (column c from
+/// stream `RANDOM_STARTS + c` of `seed`, so independent of the patterns and
+/// of every other stream drawn from the same seed, and of the thread count).
+///
+/// Fails with [`Error::InvalidInput`] if N < 2, K = 0 or N·K exceeds [`MAX_ENTRIES`].
+pub fn random_configurations(n: usize, k: usize, seed: u64) -> Result<DMatrix<f64>> {
+    ensure(n >= 2, || format!("N must be at least 2, got {n}"))?;
+    ensure(k >= 1, || {
+        "at least one configuration is needed".to_string()
+    })?;
+    ensure(k as f64 * n as f64 <= MAX_ENTRIES, || {
+        format!("N*K = {n}*{k} entries exceeds the supported {MAX_ENTRIES:e}")
+    })?;
+    let mut x = DMatrix::<f64>::zeros(n, k);
+    x.as_mut_slice()
+        .par_chunks_mut(n)
+        .enumerate()
+        .for_each(|(c, col)| {
+            let mut rng = rng::stream(seed, rng::RANDOM_STARTS + c as u64);
+            for v in col.iter_mut() {
+                *v = if rng.random::<bool>() { 1.0 } else { -1.0 };
+            }
+        });
+    Ok(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

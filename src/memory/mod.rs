@@ -4,6 +4,7 @@
 pub mod couplings;
 pub mod dynamics;
 pub mod feasibility;
+pub mod generalization;
 mod guarded_fields;
 pub mod protocol;
 pub mod retrieval;

@@ -25,6 +25,9 @@ pub const UNLEARNING: u64 = 1 << 57;
 pub const ASYNC: u64 = 1 << 58;
 /// Retrieval starts: state `c` has its spins flipped from stream `FLIPS + c`.
 pub const FLIPS: u64 = 1 << 59;
+/// Random ±1 start configurations: configuration `c` uses stream
+/// `RANDOM_STARTS + c`.
+pub const RANDOM_STARTS: u64 = 1 << 60;
 /// Gaussian random initial couplings of gradient descent.
 pub const INIT_COUPLINGS: u64 = 1 << 61;
 /// The ±1 labels of a single perceptron.
@@ -81,6 +84,7 @@ mod tests {
             UNLEARNING,
             ASYNC,
             FLIPS,
+            RANDOM_STARTS,
             INIT_COUPLINGS,
             LABELS,
         ];

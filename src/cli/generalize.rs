@@ -1,0 +1,510 @@
+//! `plam generalize`: train pseudo-likelihood couplings on random-features
+//! examples and measure generalization (eqs. (M40)–(M41) of
+//! `theory/memory.md`) from train examples, test examples, features and
+//! random configurations, beside the Hebbian couplings of the same data.
+
+use crate::cli::print_json;
+use crate::cli::values::PrecisionArg;
+use anyhow::bail;
+use clap::ValueEnum;
+use nalgebra::DMatrix;
+use plam::compare::simulation::mean_effective_norm;
+use plam::data::patterns::{num_patterns, random_configurations};
+use plam::data::random_features::{Coefficients, RandomFeatures, Split};
+use plam::learning::{Coupling, GdConfig};
+use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
+use plam::memory::generalization::{combine_seeds, measure, SetResult, StartSet};
+use plam::memory::protocol::Protocol;
+use plam::memory::rules::{self, PlTraining};
+use plam::numerics::statistics::mean_sem;
+use serde::Serialize;
+
+/// Step cap of `--steps converge`, the converged protocol's default
+/// (eq. (M33)); a state still moving then is reported as it is.
+const CONVERGE_CAP: usize = 1000;
+
+/// The data set the examples come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataArg {
+    /// D = round(α_D·N) ±1 features, examples ξ = sign(Σ_k c_k f^k) (eq. (RF1)).
+    RandomFeatures,
+}
+
+/// Pseudo-likelihood couplings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenCouplingArg {
+    /// Independent rows (the paper's default).
+    Asymmetric,
+    /// J_ij = J_ji.
+    Symmetric,
+}
+
+/// The dynamics' budget: a number of synchronous steps, or `converge`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepsArg {
+    /// Exactly T synchronous steps, eq. (M34).
+    Budget(usize),
+    /// To a fixed point or a 2-cycle, at most [`CONVERGE_CAP`] steps, eq. (M33).
+    Converge,
+}
+
+fn parse_steps(s: &str) -> Result<StepsArg, String> {
+    match s.trim() {
+        "converge" => Ok(StepsArg::Converge),
+        t => match t.parse::<usize>() {
+            Ok(v) => Ok(StepsArg::Budget(v)),
+            Err(_) => Err(format!("'{s}' is neither a number of steps nor 'converge'")),
+        },
+    }
+}
+
+/// Arguments of `plam generalize`.
+#[derive(clap::Args, Debug)]
+pub struct GeneralizeArgs {
+    /// Data set of the examples.
+    #[arg(long, value_enum, default_value = "random-features")]
+    data: DataArg,
+    /// Number of neurons N.
+    #[arg(long, default_value_t = 500)]
+    n: usize,
+    /// Load α = P/N of training examples (P = round(αN)).
+    #[arg(long, default_value_t = 1.0)]
+    alpha: f64,
+    /// Feature density α_D = D/N (D = round(α_D·N)).
+    #[arg(long = "alpha-d", default_value_t = 0.05)]
+    alpha_d: f64,
+    /// Seed of the features, the examples and the random starts (each on its own streams).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Independent seeds `seed`, `seed + 1`, …: every mean is then the mean
+    /// of the per-seed means and its error their standard error (eq. (M42)).
+    #[arg(long, default_value_t = 1)]
+    seeds: usize,
+    /// Non-zero coefficients per example (sparse examples, as the authors'
+    /// `--L`); dense (all D) when absent.
+    #[arg(long = "L")]
+    l: Option<usize>,
+    /// Number of test examples.
+    #[arg(long, default_value_t = 1000)]
+    test: usize,
+    /// Number of random ±1 starts.
+    #[arg(long, default_value_t = 100)]
+    random: usize,
+    /// Pseudo-likelihood couplings.
+    #[arg(long, value_enum, default_value = "asymmetric")]
+    coupling: GenCouplingArg,
+    /// Full-batch gradient-descent epochs from Hebb (the paper's 401).
+    #[arg(long, default_value_t = 401)]
+    epochs: usize,
+    /// Learning rate of gradient descent.
+    #[arg(long, default_value_t = 10.0)]
+    lr: f64,
+    /// Inverse temperature β of the gradient-descent loss.
+    #[arg(long, default_value_t = 0.1)]
+    beta: f64,
+    /// Precision of gradient descent: f32 by default, as the authors' code
+    /// and the paper-protocol claim basins_load train (`simulate` and
+    /// `basins` default to f64); statistics are f64 either way.
+    #[arg(long, value_enum, default_value = "f32")]
+    precision: PrecisionArg,
+    /// Synchronous steps of the dynamics (the authors' 10), or `converge`
+    /// for a fixed point or 2-cycle (at most 1000 steps).
+    #[arg(long, default_value = "10", value_parser = parse_steps)]
+    steps: StepsArg,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The four start sets' overlaps and the test starts' nearest overlaps of one
+/// coupling matrix, as printed.
+#[derive(Serialize)]
+struct Overlaps {
+    train_overlap: f64,
+    train_overlap_err: f64,
+    feature_overlap: f64,
+    feature_overlap_err: f64,
+    test_overlap: f64,
+    test_overlap_err: f64,
+    random_overlap: f64,
+    random_overlap_err: f64,
+    /// The largest overlap with the start along the steps (null with
+    /// `--steps converge`), per set.
+    train_max_overlap: Option<f64>,
+    train_max_overlap_err: Option<f64>,
+    feature_max_overlap: Option<f64>,
+    feature_max_overlap_err: Option<f64>,
+    test_max_overlap: Option<f64>,
+    test_max_overlap_err: Option<f64>,
+    random_max_overlap: Option<f64>,
+    random_max_overlap_err: Option<f64>,
+    /// Test starts: mean overlap with the nearest training example, at the start.
+    test_start_nearest_train: f64,
+    test_start_nearest_train_err: f64,
+    /// Test starts: mean overlap of the final state with the nearest training example.
+    test_final_nearest_train: f64,
+    test_final_nearest_train_err: f64,
+    /// Test starts: mean overlap with the nearest feature, at the start.
+    test_start_nearest_feature: f64,
+    test_start_nearest_feature_err: f64,
+    /// Test starts: mean overlap of the final state with the nearest feature.
+    test_final_nearest_feature: f64,
+    test_final_nearest_feature_err: f64,
+    /// Every set with its fixed-point fraction and nearest overlaps.
+    sets: Vec<SetResult>,
+}
+
+impl Overlaps {
+    /// Picks the printed fields out of the sets measured by [`measure_all`].
+    fn new(sets: Vec<SetResult>) -> Self {
+        let get = |name: &str| sets.iter().find(|s| s.name == name).expect("measured set");
+        let test = get("test");
+        let near = |r: &str| {
+            test.nearest
+                .iter()
+                .find(|x| x.reference == r)
+                .expect("measured reference")
+        };
+        let (tr, fe) = (near("train"), near("features"));
+        Self {
+            train_overlap: get("train").overlap,
+            train_overlap_err: get("train").overlap_err,
+            feature_overlap: get("features").overlap,
+            feature_overlap_err: get("features").overlap_err,
+            test_overlap: test.overlap,
+            test_overlap_err: test.overlap_err,
+            random_overlap: get("random").overlap,
+            random_overlap_err: get("random").overlap_err,
+            train_max_overlap: get("train").max_overlap,
+            train_max_overlap_err: get("train").max_overlap_err,
+            feature_max_overlap: get("features").max_overlap,
+            feature_max_overlap_err: get("features").max_overlap_err,
+            test_max_overlap: test.max_overlap,
+            test_max_overlap_err: test.max_overlap_err,
+            random_max_overlap: get("random").max_overlap,
+            random_max_overlap_err: get("random").max_overlap_err,
+            test_start_nearest_train: tr.start,
+            test_start_nearest_train_err: tr.start_err,
+            test_final_nearest_train: tr.final_state,
+            test_final_nearest_train_err: tr.final_state_err,
+            test_start_nearest_feature: fe.start,
+            test_start_nearest_feature_err: fe.start_err,
+            test_final_nearest_feature: fe.final_state,
+            test_final_nearest_feature_err: fe.final_state_err,
+            sets: sets.clone(),
+        }
+    }
+}
+
+/// The random streams of the data, as recorded in the JSON.
+#[derive(Serialize)]
+struct Streams {
+    features: &'static str,
+    train: &'static str,
+    test: &'static str,
+    random: &'static str,
+}
+
+/// The printed JSON object.
+#[derive(Serialize)]
+struct Out {
+    data: DataArg,
+    n: usize,
+    p: usize,
+    d: usize,
+    alpha: f64,
+    alpha_d: f64,
+    /// Non-zero coefficients per example; null for dense examples.
+    #[serde(rename = "L")]
+    l: Option<usize>,
+    seed: u64,
+    /// Every seed measured (one unless `--seeds`).
+    seeds: Vec<u64>,
+    streams: Streams,
+    test: usize,
+    random: usize,
+    /// Sums Σ_k c_k f_i^k that were zero and got a random sign (train, test;
+    /// totals over the seeds).
+    ties_train: usize,
+    ties_test: usize,
+    coupling: &'static str,
+    epochs: usize,
+    lr: f64,
+    beta: f64,
+    precision: &'static str,
+    /// Synchronous steps, or null for `converge`.
+    steps: Option<usize>,
+    protocol: Protocol,
+    /// PL effective norm λ = β·mean_i |J_i| (mean over seeds).
+    lambda_eff: f64,
+    /// Its standard error over seeds (0 for one seed).
+    lambda_eff_err: f64,
+    #[serde(flatten)]
+    pl: Overlaps,
+    hebb: Overlaps,
+}
+
+/// Refuses bad input before any data is drawn (exit code 1 with a message).
+fn check(a: &GeneralizeArgs) -> anyhow::Result<()> {
+    if a.n < 2 {
+        bail!("--n must be at least 2, got {}", a.n);
+    }
+    if !(a.alpha.is_finite() && a.alpha > 0.0) {
+        bail!("--alpha must be a positive number, got {}", a.alpha);
+    }
+    if !(a.alpha_d.is_finite() && a.alpha_d > 0.0) {
+        bail!("--alpha-d must be a positive number, got {}", a.alpha_d);
+    }
+    if a.epochs == 0 {
+        bail!("--epochs must be at least 1 (gradient descent starts from Hebb, whose overlaps are reported under hebb)");
+    }
+    if !(a.lr.is_finite() && a.lr > 0.0) {
+        bail!("--lr must be a positive number, got {}", a.lr);
+    }
+    if !(a.beta.is_finite() && a.beta > 0.0) {
+        bail!("--beta must be a positive number, got {}", a.beta);
+    }
+    if a.steps == StepsArg::Budget(0) {
+        bail!("--steps must be at least 1 (or 'converge')");
+    }
+    if a.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    if a.test == 0 || a.random == 0 {
+        bail!("--test and --random must be at least 1");
+    }
+    if a.l == Some(0) {
+        bail!("--L must be at least 1 (omit it for dense examples)");
+    }
+    Ok(())
+}
+
+/// Every start set relaxed under the couplings `j`, against the reference
+/// sets, eqs. (M40)–(M41).
+fn measure_all(
+    j: DMatrix<f64>,
+    starts: &[StartSet],
+    references: &[StartSet],
+    protocol: &Protocol,
+) -> anyhow::Result<Vec<SetResult>> {
+    let net = Network::new(j)?;
+    let dynamics = DynamicsOptions {
+        schedule: Schedule::Synchronous,
+        max_steps: CONVERGE_CAP,
+        seed: 0,
+    };
+    Ok(measure(&net, starts, references, protocol, &dynamics)?)
+}
+
+/// What one seed measured: the data's sizes and ties, the PL norm, and the
+/// sets of PL and Hebb.
+struct SeedRun {
+    p: usize,
+    d: usize,
+    ties_train: usize,
+    ties_test: usize,
+    lambda_eff: f64,
+    pl: Vec<SetResult>,
+    hebb: Vec<SetResult>,
+}
+
+/// Draws the data of `seed`, trains PL, builds Hebb and measures both.
+fn one_seed(a: &GeneralizeArgs, seed: u64, protocol: &Protocol) -> anyhow::Result<SeedRun> {
+    let p = num_patterns(a.n, a.alpha)?;
+    let rf = RandomFeatures::generate(a.n, a.alpha_d, seed)?;
+    let coef = match a.l {
+        Some(l) if l > rf.d() => bail!(
+            "--L {l} exceeds the number of features D = round(alpha_d*N) = {}",
+            rf.d()
+        ),
+        Some(l) => Coefficients::Sparse(l),
+        None => Coefficients::Dense,
+    };
+    let train = rf.examples(p, coef, Split::Train)?;
+    let test = rf.examples(a.test, coef, Split::Test)?;
+    let xi = train.patterns.xi;
+    let train_set = StartSet::new("train", xi.clone())?;
+    let feature_set = StartSet::new("features", rf.features.clone())?;
+    let starts = [
+        train_set.clone(),
+        feature_set.clone(),
+        StartSet::new("test", test.patterns.xi)?,
+        StartSet::new("random", random_configurations(a.n, a.random, seed)?)?,
+    ];
+    let refs = [train_set, feature_set];
+    let coupling = match a.coupling {
+        GenCouplingArg::Asymmetric => Coupling::Asymmetric,
+        GenCouplingArg::Symmetric => Coupling::Symmetric,
+    };
+    let cfg = GdConfig {
+        beta: a.beta,
+        lr: a.lr,
+        precision: a.precision.into(),
+        ..GdConfig::paper(a.epochs)
+    };
+    let j = rules::pseudo_likelihood(&xi, coupling, &PlTraining::GradientDescent(cfg))?;
+    Ok(SeedRun {
+        p,
+        d: rf.d(),
+        ties_train: train.ties,
+        ties_test: test.ties,
+        lambda_eff: mean_effective_norm(&j, a.beta),
+        pl: measure_all(j, &starts, &refs, protocol)?,
+        hebb: measure_all(rules::hebb(&xi)?, &starts, &refs, protocol)?,
+    })
+}
+
+/// Runs `plam generalize`.
+pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
+    check(&a)?;
+    let protocol = match a.steps {
+        StepsArg::Budget(steps) => Protocol::Paper { steps },
+        StepsArg::Converge => Protocol::Converged,
+    };
+    let seeds: Vec<u64> = (0..a.seeds as u64).map(|k| a.seed + k).collect();
+    let runs = seeds
+        .iter()
+        .map(|&s| one_seed(&a, s, &protocol))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let pl: Vec<_> = runs.iter().map(|r| r.pl.clone()).collect();
+    let hebb: Vec<_> = runs.iter().map(|r| r.hebb.clone()).collect();
+    let norms: Vec<f64> = runs.iter().map(|r| r.lambda_eff).collect();
+    let (lambda_eff, lambda_eff_err) = mean_sem(&norms);
+    let (p, d) = (runs[0].p, runs[0].d);
+    let out = Out {
+        data: a.data,
+        n: a.n,
+        p,
+        d,
+        alpha: p as f64 / a.n as f64,
+        alpha_d: a.alpha_d,
+        l: a.l,
+        seed: a.seed,
+        seeds,
+        streams: Streams {
+            features: "RF_FEATURES + k",
+            train: "RF_TRAIN + mu",
+            test: "RF_TEST + mu",
+            random: "RANDOM_STARTS + c",
+        },
+        test: a.test,
+        random: a.random,
+        ties_train: runs.iter().map(|r| r.ties_train).sum(),
+        ties_test: runs.iter().map(|r| r.ties_test).sum(),
+        coupling: match a.coupling {
+            GenCouplingArg::Asymmetric => "asymmetric",
+            GenCouplingArg::Symmetric => "symmetric",
+        },
+        epochs: a.epochs,
+        lr: a.lr,
+        beta: a.beta,
+        precision: match a.precision {
+            PrecisionArg::F32 => "f32",
+            PrecisionArg::F64 => "f64",
+        },
+        steps: match a.steps {
+            StepsArg::Budget(s) => Some(s),
+            StepsArg::Converge => None,
+        },
+        protocol,
+        lambda_eff,
+        lambda_eff_err,
+        pl: Overlaps::new(combine_seeds(&pl)?),
+        hebb: Overlaps::new(combine_seeds(&hebb)?),
+    };
+    if a.json {
+        return print_json(&out);
+    }
+    print_table(&out);
+    Ok(())
+}
+
+/// The readable summary: PL and Hebb side by side.
+fn print_table(o: &Out) {
+    let sparsity = o.l.map_or("dense".to_string(), |l| format!("L = {l}"));
+    println!(
+        "random features: N = {}, P = {} (alpha = {}), D = {} (alpha_D = {}), {sparsity}, {}",
+        o.n,
+        o.p,
+        o.alpha,
+        o.d,
+        o.alpha_d,
+        match o.seeds.as_slice() {
+            [s] => format!("seed {s}"),
+            s => format!("seeds {}..={} (errors over seeds)", s[0], s[s.len() - 1]),
+        }
+    );
+    let steps = o.steps.map_or("to convergence".to_string(), |s| {
+        format!("{s} synchronous steps")
+    });
+    println!(
+        "PL: {} gradient descent from Hebb, {} epochs, lr {}, beta {}, {} (lambda_eff {:.3}); dynamics: {steps}",
+        o.coupling, o.epochs, o.lr, o.beta, o.precision, o.lambda_eff
+    );
+    println!("final overlap m_F       {:>17}  {:>17}", "PL", "Hebb");
+    let row = |name: &str, pl: (f64, f64), hebb: (f64, f64)| {
+        println!(
+            "{name:<22}  {:>8.4} ± {:<6.4}  {:>8.4} ± {:<6.4}",
+            pl.0, pl.1, hebb.0, hebb.1
+        );
+    };
+    let (p, h) = (&o.pl, &o.hebb);
+    row(
+        &format!("train ({})", o.p),
+        (p.train_overlap, p.train_overlap_err),
+        (h.train_overlap, h.train_overlap_err),
+    );
+    row(
+        &format!("features ({})", o.d),
+        (p.feature_overlap, p.feature_overlap_err),
+        (h.feature_overlap, h.feature_overlap_err),
+    );
+    row(
+        &format!("test ({})", o.test),
+        (p.test_overlap, p.test_overlap_err),
+        (h.test_overlap, h.test_overlap_err),
+    );
+    row(
+        &format!("random ({})", o.random),
+        (p.random_overlap, p.random_overlap_err),
+        (h.random_overlap, h.random_overlap_err),
+    );
+    if let (Some(pt), Some(ht)) = (p.train_max_overlap, h.train_max_overlap) {
+        println!(
+            "largest overlap along the steps: train {:.4} / {:.4}, test {:.4} / {:.4} (PL / Hebb)",
+            pt,
+            ht,
+            p.test_max_overlap.unwrap_or(f64::NAN),
+            h.test_max_overlap.unwrap_or(f64::NAN)
+        );
+    }
+    println!("test starts, nearest overlap (start -> final)");
+    println!(
+        "  train example         {:.4} -> {:.4}      {:.4} -> {:.4}",
+        p.test_start_nearest_train,
+        p.test_final_nearest_train,
+        h.test_start_nearest_train,
+        h.test_final_nearest_train
+    );
+    println!(
+        "  feature               {:.4} -> {:.4}      {:.4} -> {:.4}",
+        p.test_start_nearest_feature,
+        p.test_final_nearest_feature,
+        h.test_start_nearest_feature,
+        h.test_final_nearest_feature
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_parse() {
+        assert_eq!(parse_steps("10"), Ok(StepsArg::Budget(10)));
+        assert_eq!(parse_steps("converge"), Ok(StepsArg::Converge));
+        assert!(parse_steps("-1").is_err());
+        assert!(parse_steps("ten").is_err());
+    }
+}
