@@ -1,4 +1,4 @@
-//! The generalization measurement (theory/memory.md (M40)–(M42)) on hand-built
+//! The generalization measurement (theory/memory.md (M38)–(M40)) on hand-built
 //! couplings, its nearest-reference overlaps against a brute-force
 //! computation, and the combination over seeds.
 

@@ -1,5 +1,5 @@
 //! `plam generalize`: train pseudo-likelihood couplings on random-features
-//! examples and measure generalization (eqs. (M40)–(M41) of
+//! examples and measure generalization (eqs. (M38)–(M39) of
 //! `theory/memory.md`) from train examples, test examples, features and
 //! random configurations, beside the Hebbian couplings of the same data.
 
@@ -78,7 +78,7 @@ pub struct GeneralizeArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Independent seeds `seed`, `seed + 1`, …: every mean is then the mean
-    /// of the per-seed means and its error their standard error (eq. (M42)).
+    /// of the per-seed means and its error their standard error (eq. (M40)).
     #[arg(long, default_value_t = 1)]
     seeds: usize,
     /// Non-zero coefficients per example (sparse examples, as the authors'
@@ -281,7 +281,7 @@ fn check(a: &GeneralizeArgs) -> anyhow::Result<()> {
 }
 
 /// Every start set relaxed under the couplings `j`, against the reference
-/// sets, eqs. (M40)–(M41).
+/// sets, eqs. (M38)–(M39).
 fn measure_all(
     j: DMatrix<f64>,
     starts: &[StartSet],

@@ -1,4 +1,4 @@
-//! The generalization measurement, eqs. (M40)–(M42) of `theory/memory.md`:
+//! The generalization measurement, eqs. (M38)–(M40) of `theory/memory.md`:
 //! relax named sets of start configurations under the zero-temperature
 //! dynamics and report, per set, the mean final overlap with the start and
 //! the overlap of the starts and of their final states with the nearest
@@ -43,7 +43,7 @@ impl StartSet {
     }
 }
 
-/// Overlaps with the nearest member of one reference set, eq. (M41): means
+/// Overlaps with the nearest member of one reference set, eq. (M39): means
 /// over the starts of a set with their standard errors.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct NearestOverlap {
@@ -61,33 +61,33 @@ pub struct NearestOverlap {
     pub final_state_err: f64,
 }
 
-/// The measurement on one start set, eqs. (M40)–(M41).
+/// The measurement on one start set, eqs. (M38)–(M39).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SetResult {
     /// The start set's name.
     pub name: String,
     /// Number of starts K (of seeds, after [`combine_seeds`]: K of the first).
     pub count: usize,
-    /// Mean final overlap m_F = (1/N) x_start·x_final over the starts, eq. (M40).
+    /// Mean final overlap m_F = (1/N) x_start·x_final over the starts, eq. (M38).
     pub overlap: f64,
     /// Its standard error over the starts (over seeds after [`combine_seeds`]).
     pub overlap_err: f64,
     /// Paper's protocol: mean over the starts of the largest overlap with
-    /// the start along the T steps, max_t (1/N) x·x(t), eq. (M40); null for
+    /// the start along the T steps, max_t (1/N) x·x(t), eq. (M38); null for
     /// the converged protocol.
     pub max_overlap: Option<f64>,
     /// Its standard error.
     pub max_overlap_err: Option<f64>,
     /// Fraction of final states that are fixed points of the dynamics.
     pub fixed_points: f64,
-    /// Overlaps with the nearest member of each reference set, eq. (M41).
+    /// Overlaps with the nearest member of each reference set, eq. (M39).
     pub nearest: Vec<NearestOverlap>,
 }
 
 /// Relaxes every start set under `protocol` (exactly T synchronous steps,
 /// eq. (M34), or to a fixed point, a 2-cycle or the cap of `dynamics`,
 /// eq. (M33)) and measures each set against every reference set,
-/// eqs. (M40)–(M41). All starts relax together in one batch.
+/// eqs. (M38)–(M39). All starts relax together in one batch.
 ///
 /// Fails if a set does not have N rows, or the protocol does not fit the
 /// dynamics ([`Protocol::check`]).
@@ -152,7 +152,7 @@ struct Tracked {
 /// Relaxes the columns of `starts` under `protocol`: the final states,
 /// whether each is a fixed point, and for the paper's protocol the largest
 /// overlap with the start over the T steps, max_{1≤t≤T} (1/N) x·x(t)
-/// (eq. (M40)). The paper's T steps run one at a time, each as the
+/// (eq. (M38)). The paper's T steps run one at a time, each as the
 /// protocol's single step, which gives x(T) exactly (eq. (M34)); the
 /// converged protocol relaxes in one call and has no such maximum.
 fn relax_tracking(
@@ -205,7 +205,7 @@ fn relax_tracking(
     })
 }
 
-/// The results of one start set given its final states, eqs. (M40)–(M41).
+/// The results of one start set given its final states, eqs. (M38)–(M39).
 fn set_result(
     s: &StartSet,
     finals: &DMatrix<f64>,
@@ -247,7 +247,7 @@ fn set_result(
 
 /// For each column x of `states` (N×K), the overlap with the nearest column
 /// of `reference` (N×R) up to the global sign, max_ν |(1/N) x·r^ν|,
-/// eq. (M41): one product Rᵀ X. The sums of ±1 products are integers below
+/// eq. (M39): one product Rᵀ X. The sums of ±1 products are integers below
 /// 2^53, so the values are exact whatever the summation order.
 pub fn nearest_overlaps(states: &DMatrix<f64>, reference: &DMatrix<f64>) -> Vec<f64> {
     let n = states.nrows();
@@ -259,7 +259,7 @@ pub fn nearest_overlaps(states: &DMatrix<f64>, reference: &DMatrix<f64>) -> Vec<
 }
 
 /// Combines the measurements of S independent seeds (each a list of sets in
-/// the same order and with the same names), eq. (M42): every mean is the
+/// the same order and with the same names), eq. (M40): every mean is the
 /// mean of the per-seed means and its error the standard error of those S
 /// means, which includes the variability of the data and of the training as
 /// well as of the starts. One seed is returned as it is (errors over starts).
