@@ -178,8 +178,12 @@ pub struct Panel {
     pub series: Vec<Series>,
     /// Legend position.
     pub legend: LegendAt,
-    /// Lines of text drawn in the upper left corner of the plotting area.
+    /// Lines of text drawn in the upper left corner of the plotting area
+    /// (the lower left with `notes_below`).
     pub notes: Vec<String>,
+    /// Whether the notes go in the lower left corner.
+    #[serde(default)]
+    pub notes_below: bool,
 }
 
 impl Panel {
@@ -197,6 +201,7 @@ impl Panel {
             series: Vec::new(),
             legend: LegendAt::UpperRight,
             notes: Vec::new(),
+            notes_below: false,
         }
     }
     /// Sets the title.
@@ -232,6 +237,11 @@ impl Panel {
     /// Adds a note line.
     pub fn note(mut self, s: impl Into<String>) -> Self {
         self.notes.push(s.into());
+        self
+    }
+    /// Puts the notes in the lower left corner instead of the upper left.
+    pub fn notes_below(mut self) -> Self {
+        self.notes_below = true;
         self
     }
     /// Adds a series.

@@ -124,7 +124,7 @@ where
         draw_legend(&mut chart, panel.legend)?;
     }
     if !panel.notes.is_empty() {
-        draw_notes(&chart, cell, &panel.notes)?;
+        draw_notes(&chart, cell, &panel.notes, panel.notes_below)?;
     }
     Ok(())
 }
@@ -390,11 +390,13 @@ where
     Ok(())
 }
 
-/// Writes the note lines in the upper left corner of the plotting area.
+/// Writes the note lines in the upper (or, `below`, the lower) left corner
+/// of the plotting area.
 fn draw_notes<DB: DrawingBackend>(
     chart: &Chart<'_, DB>,
     cell: &DrawingArea<DB, Shift>,
     notes: &[String],
+    below: bool,
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
@@ -404,7 +406,11 @@ where
     // Pixel offsets are absolute; the cell draws relative to its corner.
     let (ax, ay) = area.get_base_pixel();
     let (cx, cy) = cell.get_base_pixel();
-    let (px0, py0) = (ax - cx, ay - cy);
+    let (px0, mut py0) = (ax - cx, ay - cy);
+    if below {
+        let height = area.dim_in_pixel().1 as i32;
+        py0 += height - 12 - 26 * notes.len() as i32;
+    }
     for (k, line) in notes.iter().enumerate() {
         let pos = (px0 + 14, py0 + 12 + 26 * k as i32);
         cell.draw(&Text::new(line.clone(), pos, style.clone()))

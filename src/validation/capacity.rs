@@ -899,10 +899,10 @@ fn crossings_panel(
     asym_ext: Option<(f64, f64)>,
     (sym_fits, sym_interval): (&[SizeFit], Option<(f64, f64)>),
 ) -> Panel {
-    // Lines are drawn over the data's range of 1/N only; the legend sits in
-    // the empty lower right (its labels take about three quarters of the
-    // panel's width, so the axis runs to 4.6 times the data's range), the
-    // notes above the data.
+    // Lines are drawn over the data's range of 1/N only. The legend's labels
+    // take most of the panel's width, so it sits above the data (crossings
+    // and fits below 2.7, the axis to 4.6) and the notes below them (the
+    // crossings lie above 0.5; the axis starts at −0.7 to hold two lines).
     let x_max = sym_cross
         .iter()
         .chain(asym_cross)
@@ -911,9 +911,10 @@ fn crossings_panel(
         .max(0.05);
     let mut pe = Panel::new("1/N", "crossing load α_1/2(N)")
         .title("(e) finite-size crossings")
-        .x_range(0.0, 4.6 * x_max)
-        .y_range(0.4, 2.9)
-        .legend(LegendAt::LowerRight);
+        .x_range(0.0, 3.5 * x_max)
+        .y_range(-0.7, 4.6)
+        .legend(LegendAt::UpperRight)
+        .notes_below();
     pe.push(Series::points(
         "asymmetric rows",
         asym_cross
