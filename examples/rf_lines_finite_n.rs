@@ -7,33 +7,12 @@
 //!
 //!     cargo run --release --example rf_lines_finite_n -- 600 1200 2400
 
-use nalgebra::DMatrix;
-use plam::data::random_features::{Coefficients, RandomFeatures, Split};
-use plam::memory::dynamics::{overlap, DynamicsOptions, Network};
-use plam::memory::rules::hebb;
+use plam::memory::generalization::hebbian_random_features_overlap;
 use plam::replica::random_features::{learning_line, storage_line};
 
-/// Mean |overlap| of the first 40 starts with their final states.
+/// Mean |overlap| of the first 40 starts with their final states (seed 1).
 fn final_overlap(n: usize, alpha: f64, alpha_d: f64, features: bool) -> plam::Result<f64> {
-    let rf = RandomFeatures::generate(n, alpha_d, 1)?;
-    let p = (alpha * n as f64).round() as usize;
-    let ex = rf.examples(p, Coefficients::Dense, Split::Train)?;
-    let net = Network::new(hebb(&ex.patterns.xi)?)?;
-    let starts: DMatrix<f64> = if features {
-        rf.features.columns(0, rf.d().min(40)).into_owned()
-    } else {
-        ex.patterns.xi.columns(0, p.min(40)).into_owned()
-    };
-    let opts = DynamicsOptions {
-        max_steps: 100,
-        ..Default::default()
-    };
-    let end = net.relax(starts.clone(), &opts)?.states;
-    let b = starts.ncols();
-    Ok((0..b)
-        .map(|c| overlap(starts.column(c).as_slice(), end.column(c).as_slice()).abs())
-        .sum::<f64>()
-        / b as f64)
+    hebbian_random_features_overlap(n, alpha, alpha_d, features, 1)
 }
 
 fn main() -> plam::Result<()> {

@@ -4,17 +4,7 @@
 
 mod common;
 
-use common::{assert_refused as refused, run_plam};
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = run_plam(1, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
-}
+use common::{assert_refused as refused, run_json as json, run_plam};
 
 const OVERLAPS: [&str; 8] = [
     "train_overlap",

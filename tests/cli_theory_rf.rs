@@ -3,18 +3,8 @@
 
 mod common;
 
-use common::run_plam;
+use common::{run_json as json, run_plam};
 use plam::replica::random_features::{learning_line, storage_line};
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = run_plam(1, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
-}
 
 #[test]
 fn learning_and_storage_lines_as_json() {

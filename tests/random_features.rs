@@ -296,36 +296,13 @@ mod theory {
 }
 
 mod finite_n {
-    use nalgebra::DMatrix;
-    use plam::data::random_features::{Coefficients, RandomFeatures, Split};
-    use plam::memory::dynamics::{overlap, DynamicsOptions, Network};
-    use plam::memory::rules::hebb;
+    use plam::memory::generalization::hebbian_random_features_overlap;
     use plam::replica::random_features::iteration;
 
-    /// Mean |overlap| between each start and its final state under zero-T
-    /// synchronous dynamics (100 steps at most) of the Hebbian couplings of
-    /// P = round(αN) dense random-features examples; the starts are the first
-    /// 40 features (`features`) or the first 40 training examples.
+    /// Mean |overlap| between each start and its final state (seed 1), see
+    /// `hebbian_random_features_overlap`.
     fn final_overlap(n: usize, alpha: f64, alpha_d: f64, features: bool) -> f64 {
-        let rf = RandomFeatures::generate(n, alpha_d, 1).unwrap();
-        let p = (alpha * n as f64).round() as usize;
-        let ex = rf.examples(p, Coefficients::Dense, Split::Train).unwrap();
-        let net = Network::new(hebb(&ex.patterns.xi).unwrap()).unwrap();
-        let starts: DMatrix<f64> = if features {
-            rf.features.columns(0, rf.d().min(40)).into_owned()
-        } else {
-            ex.patterns.xi.columns(0, p.min(40)).into_owned()
-        };
-        let opts = DynamicsOptions {
-            max_steps: 100,
-            ..Default::default()
-        };
-        let end = net.relax(starts.clone(), &opts).unwrap().states;
-        let b = starts.ncols();
-        (0..b)
-            .map(|c| overlap(starts.column(c).as_slice(), end.column(c).as_slice()).abs())
-            .sum::<f64>()
-            / b as f64
+        hebbian_random_features_overlap(n, alpha, alpha_d, features, 1).unwrap()
     }
 
     /// Below each line the RS retrieval state has overlap ≥ 0.947 (its value at

@@ -322,3 +322,38 @@ pub fn combine_seeds(per_seed: &[Vec<SetResult>]) -> Result<Vec<SetResult>> {
         })
         .collect())
 }
+
+/// The finite-N probe of the Hebbian random-features lines
+/// (theory/random_features.md (RF19)–(RF20), §6): the Hebbian couplings of
+/// P = round(αN) dense random-features examples (seed `seed`), relaxed for
+/// at most 100 synchronous steps from their first 40 features (`features`)
+/// or their first 40 training examples; returns the mean |overlap| of each
+/// start with its final state.
+pub fn hebbian_random_features_overlap(
+    n: usize,
+    alpha: f64,
+    alpha_d: f64,
+    features: bool,
+    seed: u64,
+) -> Result<f64> {
+    use crate::data::random_features::{Coefficients, RandomFeatures, Split};
+    let rf = RandomFeatures::generate(n, alpha_d, seed)?;
+    let p = (alpha * n as f64).round() as usize;
+    let ex = rf.examples(p, Coefficients::Dense, Split::Train)?;
+    let net = Network::new(crate::memory::rules::hebb(&ex.patterns.xi)?)?;
+    let starts: DMatrix<f64> = if features {
+        rf.features.columns(0, rf.d().min(40)).into_owned()
+    } else {
+        ex.patterns.xi.columns(0, p.min(40)).into_owned()
+    };
+    let opts = DynamicsOptions {
+        max_steps: 100,
+        ..Default::default()
+    };
+    let end = net.relax(starts.clone(), &opts)?.states;
+    let b = starts.ncols();
+    Ok((0..b)
+        .map(|c| overlap(starts.column(c).as_slice(), end.column(c).as_slice()).abs())
+        .sum::<f64>()
+        / b as f64)
+}
