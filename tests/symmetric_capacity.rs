@@ -247,11 +247,38 @@ fn plam_json(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn command_line_symmetric_forms() {
+    // Default: the row bound (S20), i.e. Gardner's values.
     let v = plam_json(&["capacity", "--coupling", "symmetric", "--kappa", "0.5"]);
     assert_eq!(v["coupling"], "symmetric");
+    assert_eq!(v["approximation"], "row-bound");
     assert_eq!(v["kappa"], 0.5);
+    assert_eq!(
+        v["alpha_c"].as_f64().unwrap(),
+        capacity::alpha_c(0.5).unwrap()
+    );
+    let v = plam_json(&["margin", "--coupling", "symmetric", "--alpha", "1.5"]);
+    assert_eq!(v["approximation"], "row-bound");
+    assert_eq!(
+        v["kappa"].as_f64().unwrap(),
+        capacity::max_margin(1.5).unwrap()
+    );
+    let second = ["--approximation", "second-cumulant"];
+    let v = plam_json(
+        &[
+            &["capacity", "--coupling", "symmetric", "--kappa", "0.5"][..],
+            &second,
+        ]
+        .concat(),
+    );
+    assert_eq!(v["approximation"], "second-cumulant");
     assert_eq!(v["alpha_c"].as_f64().unwrap(), sym::alpha_c(0.5).unwrap());
-    let v = plam_json(&["margin", "--coupling", "symmetric", "--alpha", "0.5"]);
+    let v = plam_json(
+        &[
+            &["margin", "--coupling", "symmetric", "--alpha", "0.5"][..],
+            &second,
+        ]
+        .concat(),
+    );
     assert_eq!(v["coupling"], "symmetric");
     assert_eq!(v["kappa"].as_f64().unwrap(), sym::max_margin(0.5).unwrap());
     // The default form keeps its fields: no coupling unless asked for.
@@ -268,8 +295,20 @@ fn command_line_symmetric_forms() {
         capacity::max_margin(1.0).unwrap()
     );
     assert_refused(
-        &["margin", "--coupling", "symmetric", "--alpha", "1.5"],
+        &[
+            "margin",
+            "--coupling",
+            "symmetric",
+            "--alpha",
+            "1.5",
+            "--approximation",
+            "second-cumulant",
+        ],
         "second-cumulant capacity",
+    );
+    assert_refused(
+        &["margin", "--alpha", "1", "--approximation", "row-bound"],
+        "only with --coupling symmetric",
     );
     assert_refused(
         &["capacity", "--coupling", "symmetric", "--kappa", "-1"],

@@ -186,14 +186,56 @@ pub fn density(a: DensityArgs) -> anyhow::Result<()> {
 pub enum TheoryCoupling {
     /// Independent rows: Gardner's spherical perceptron, eqs. (C2)–(C3).
     Asymmetric,
-    /// J_ij = J_ji: the second-cumulant replica theory of
-    /// theory/symmetric.md, eqs. (S14)–(S15) (exact for Gaussian pair
-    /// disorder, not for ±1 patterns: see its §5).
+    /// J_ij = J_ji, in the approximation chosen by `--approximation`.
     Symmetric,
 }
 
-/// The name printed for the symmetric theory's approximation.
-const SECOND_CUMULANT: &str = "second-cumulant";
+/// The theory of symmetric couplings (theory/symmetric.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SymmetricApproximation {
+    /// The row bound attained (conjecture H, eqs. (S18)–(S20)): Gardner's
+    /// values, which the exact finite-N numerics support for ±1 patterns.
+    RowBound,
+    /// The second-cumulant replica theory, eqs. (S14)–(S15): exact for
+    /// Gaussian pair disorder, refuted for ±1 patterns (its §5).
+    SecondCumulant,
+}
+
+impl SymmetricApproximation {
+    /// The approximation of `--approximation` for `coupling`: row-bound by
+    /// default, an error with any other coupling.
+    fn resolve(given: Option<Self>, coupling: Option<TheoryCoupling>) -> anyhow::Result<Self> {
+        match (given, coupling) {
+            (_, Some(TheoryCoupling::Symmetric)) => Ok(given.unwrap_or(Self::RowBound)),
+            (None, _) => Ok(Self::RowBound),
+            (Some(_), _) => anyhow::bail!("--approximation applies only with --coupling symmetric"),
+        }
+    }
+
+    /// The name printed in the output.
+    fn name(self) -> &'static str {
+        match self {
+            Self::RowBound => "row-bound",
+            Self::SecondCumulant => "second-cumulant",
+        }
+    }
+
+    /// α_c^sym(κ) in this approximation.
+    fn alpha_c(self, kappa: f64) -> plam::Result<f64> {
+        match self {
+            Self::RowBound => capacity::alpha_c(kappa),
+            Self::SecondCumulant => symmetric_capacity::alpha_c(kappa),
+        }
+    }
+
+    /// κ*_sym(α) in this approximation.
+    fn max_margin(self, alpha: f64) -> plam::Result<f64> {
+        match self {
+            Self::RowBound => capacity::max_margin(alpha),
+            Self::SecondCumulant => symmetric_capacity::max_margin(alpha),
+        }
+    }
+}
 
 #[derive(clap::Args, Debug)]
 pub struct CapacityArgs {
@@ -204,32 +246,42 @@ pub struct CapacityArgs {
     /// `coupling` field unless the flag is given).
     #[arg(long, value_enum)]
     coupling: Option<TheoryCoupling>,
+    /// The theory of symmetric couplings (only with `--coupling symmetric`;
+    /// default row-bound).
+    #[arg(long, value_enum)]
+    approximation: Option<SymmetricApproximation>,
     #[command(flatten)]
     format: Format,
 }
 
 /// `plam capacity`: Gardner's α_c(κ), or α_c^sym(κ) with `--coupling symmetric`.
 pub fn capacity(a: CapacityArgs) -> anyhow::Result<()> {
+    let approximation = SymmetricApproximation::resolve(a.approximation, a.coupling)?;
     let v = match a.coupling {
         None => serde_json::json!({"kappa": a.kappa, "alpha_c": capacity::alpha_c(a.kappa)?}),
         Some(TheoryCoupling::Asymmetric) => serde_json::json!({
             "coupling": "asymmetric", "kappa": a.kappa, "alpha_c": capacity::alpha_c(a.kappa)?}),
         Some(TheoryCoupling::Symmetric) => serde_json::json!({
             "coupling": "symmetric", "kappa": a.kappa,
-            "alpha_c": symmetric_capacity::alpha_c(a.kappa)?, "approximation": SECOND_CUMULANT}),
+            "alpha_c": approximation.alpha_c(a.kappa)?, "approximation": approximation.name()}),
     };
     emit(&a.format, &v)
 }
 
 #[derive(clap::Args, Debug)]
 pub struct MarginArgs {
-    /// Load 0 < α ≤ 2 (asymmetric) or ≤ α_c^sym(0) = 1.2779 (symmetric).
+    /// Load 0 < α ≤ 2 (asymmetric and row bound) or ≤ α_c^sym(0) = 1.2779
+    /// (second cumulant).
     #[arg(long, allow_hyphen_values = true)]
     alpha: f64,
     /// Coupling structure (default asymmetric; the output then has no
     /// `coupling` field unless the flag is given).
     #[arg(long, value_enum)]
     coupling: Option<TheoryCoupling>,
+    /// The theory of symmetric couplings (only with `--coupling symmetric`;
+    /// default row-bound).
+    #[arg(long, value_enum)]
+    approximation: Option<SymmetricApproximation>,
     #[command(flatten)]
     format: Format,
 }
@@ -237,13 +289,14 @@ pub struct MarginArgs {
 /// `plam margin`: Gardner's maximal margin κ*(α), or κ*_sym(α) with
 /// `--coupling symmetric`.
 pub fn margin(a: MarginArgs) -> anyhow::Result<()> {
+    let approximation = SymmetricApproximation::resolve(a.approximation, a.coupling)?;
     let v = match a.coupling {
         None => serde_json::json!({"alpha": a.alpha, "kappa": capacity::max_margin(a.alpha)?}),
         Some(TheoryCoupling::Asymmetric) => serde_json::json!({
             "coupling": "asymmetric", "alpha": a.alpha, "kappa": capacity::max_margin(a.alpha)?}),
         Some(TheoryCoupling::Symmetric) => serde_json::json!({
             "coupling": "symmetric", "alpha": a.alpha,
-            "kappa": symmetric_capacity::max_margin(a.alpha)?, "approximation": SECOND_CUMULANT}),
+            "kappa": approximation.max_margin(a.alpha)?, "approximation": approximation.name()}),
     };
     emit(&a.format, &v)
 }

@@ -6,5 +6,6 @@ pub mod capacity;
 pub mod counting;
 pub mod loss;
 pub mod random_features;
+pub mod row_bound;
 pub mod saddle_point;
 pub mod symmetric_capacity;

@@ -51,6 +51,11 @@ pub const LOADS: [f64; 2] = [0.5, 1.0];
 /// error in quadrature and checked against its standard error, (V13c).
 const WIDTH: f64 = 5e-3;
 
+/// Margin accuracy of the verified row QP (memory/feasibility.rs), as in
+/// (V13b): a row bound above a bracket's upper end by more than this is a
+/// certified gap.
+const ROW_MARGIN_ACCURACY: f64 = 1e-6;
+
 /// Sizes N and pattern sets per N at each size. Full: ~15 min of cone
 /// programs on 2 cores (a set costs ~0.2 s at N = 16 and ~25 s at N = 50,
 /// growing like N^4.5); quick: seconds.
@@ -324,7 +329,7 @@ fn set_checks(load: &Load) -> Vec<Check> {
         Check::at_most(
             format!("max (κ*_sym − κ*_asym) over sets, α = {a}"),
             v,
-            1e-6,
+            ROW_MARGIN_ACCURACY,
         )
         .note(format!(
             "(V13b) symmetry is a constraint: the verified symmetric margin is a row margin; \
@@ -492,6 +497,66 @@ fn theory_verdict(load: &Load) -> Verdict {
     v.because(why)
 }
 
+/// (V14a) Conjecture H set by set (theory/symmetric.md (S19)): the row
+/// bound κ*_row = min_i κ*_i of each set against its proved bracket
+/// [lower, upper] on κ*_sym. κ*_row − lower = g + (κ*_sym − lower) with
+/// 0 ≤ κ*_sym − lower ≤ w (the bracket's width), so under H (g = 0) its mean
+/// lies in [0, w̄]: CONFIRMED if the mean at the largest N is within 2σ + w̄
+/// of 0, CONTRADICTED beyond 4σ + w̄. Sets whose row bound exceeds the proved
+/// upper end have a certified g > 0; their count at each N is listed.
+fn row_bound_verdict(load: &Load) -> Option<Verdict> {
+    let last = load.points.iter().rev().find(|p| p.results.len() >= 2)?;
+    let gaps = |p: &SizePoint| -> Vec<f64> { p.results.iter().map(|r| r.asym - r.kappa).collect() };
+    let (m, se) = mean_sem(&gaps(last));
+    let width = 2.0 * last.half_width;
+    let per_size: Vec<String> = load
+        .points
+        .iter()
+        .filter(|p| !p.results.is_empty())
+        .map(|p| {
+            let g = gaps(p);
+            let certified = p
+                .results
+                .iter()
+                .filter(|r| r.asym > r.upper + ROW_MARGIN_ACCURACY)
+                .count();
+            format!(
+                "N = {}: {} ({certified}/{} certified)",
+                p.n,
+                num(g.iter().sum::<f64>() / g.len() as f64),
+                g.len()
+            )
+        })
+        .collect();
+    Some(
+        Verdict::value(
+            format!(
+                "symmetric couplings reach the row bound: κ*_sym = min_i κ*_i as N → ∞, α = {}",
+                load.alpha
+            ),
+            "theory/symmetric.md (S19): the row bound attained (conjecture H)",
+            0.0,
+            m,
+            se,
+            width,
+        )
+        .measurement(format!(
+            "mean (κ*_row − lower end) = {} ± {} at N = {} (bracket width {}); by size, the mean \
+             and the sets whose row bound lies above the proved upper end: {}",
+            num(m),
+            num(se),
+            last.n,
+            num(width),
+            per_size.join("; ")
+        ))
+        .because(
+            "(V14a) under H the mean lies in [0, w̄]; the limit κ*_row → κ*(α) is Gardner's \
+             (concentration of each row's margin), so H gives κ*_sym(α) = κ*(α) (S20)",
+        )
+        .runtime(load.seconds),
+    )
+}
+
 /// The pooled stabilities at the largest N of load 0.5 against the law
 /// (S16) at the theory's κ*_sym(0.5).
 #[derive(Debug, Clone, Serialize)]
@@ -607,11 +672,12 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         checks.extend(set_checks(l));
         checks.push(round_trip_check(l.alpha)?);
     }
-    let verdicts = vec![
+    let mut verdicts = vec![
         paper_verdict(&loads[1]),
         theory_verdict(&loads[0]),
         theory_verdict(&loads[1]),
     ];
+    verdicts.extend(loads.iter().filter_map(row_bound_verdict));
     let law = match loads[0].points.last() {
         Some(p) if !p.results.is_empty() => Some(law_comparison(p, loads[0].alpha)?),
         _ => None,
@@ -625,7 +691,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         panels.push(law_panel(l));
     }
     let figure = Figure::new(
-        "Symmetric couplings: exact maximal stability κ*_sym against the second-cumulant theory",
+        "Symmetric couplings: exact κ*_sym, the row bound and the second-cumulant theory",
         2,
         panels,
     );
@@ -685,7 +751,7 @@ fn alpha_panel(loads: &[Load]) -> Result<Panel> {
             palette::BLACK,
         ))
         .with(Series::line(
-            "Gardner κ*(α) (upper bound)",
+            "Gardner κ*(α): upper bound; limit under H",
             gardner?,
             Dash::Dashed,
             palette::BLUE,
@@ -747,6 +813,17 @@ fn size_panel(l: &Load, title: &str) -> Panel {
             l.points.iter().map(|p| p.fit_point().2).collect(),
             palette::BLACK,
         ));
+    // The row bound of the same sets, drawn 0.002 to the right in 1/N so
+    // that its markers do not hide the exact ones they coincide with.
+    panel.push(Series::points(
+        "row bound min_i κ*_i, same sets (at 1/N + 0.002)",
+        l.points
+            .iter()
+            .map(|p| (1.0 / p.n as f64 + 0.002, p.asym_mean))
+            .collect(),
+        l.points.iter().map(|p| p.asym_se).collect(),
+        palette::BLUE,
+    ));
     let pinv: Vec<&SizePoint> = l
         .points
         .iter()
