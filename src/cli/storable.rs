@@ -140,6 +140,9 @@ pub fn run(a: StorableArgs) -> anyhow::Result<()> {
                 "  maximal stability κ* = {m:.4} ± {e:.4} (mean over the {c} sets with κ* > 0)"
             );
         }
+        if let (Some(g), Some(e)) = (s.row_bound_gap, s.row_bound_gap_err) {
+            println!("  row bound min_i κ*_i − κ* = {g:.2e} ± {e:.1e} (mean over the same sets)");
+        }
     }
     for f in &s.failures {
         eprintln!("plam: undecided pattern set: {f}");

@@ -77,6 +77,15 @@ pub struct Storability {
     /// cannot be stored, κ* ≤ 0, and are left out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_margin_sets: Option<usize>,
+    /// Symmetric with the margin option: the mean over the same sets of the
+    /// row bound min_i κ*_i minus the proved lower end of κ*_sym, (V14a):
+    /// it lies in [0, mean bracket width] when the bound is attained
+    /// (theory/symmetric.md (S19)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_bound_gap: Option<f64>,
+    /// Its standard error over the sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_bound_gap_err: Option<f64>,
     /// The maximal-stability point of every set with κ* > 0 (with the
     /// margin option), in set order; not part of the summary's JSON.
     #[serde(skip)]
@@ -179,6 +188,11 @@ pub struct SetMargin {
     pub upper: f64,
     /// Every Δ_i^μ at the returned couplings, index μ·N + i (symmetric only).
     pub stabilities: Vec<f64>,
+    /// Symmetric only: the row bound min_i κ*_i of the same set, the
+    /// smallest of the rows' own maximal stabilities (theory/symmetric.md
+    /// (S18)), which κ*_sym cannot exceed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_bound: Option<f64>,
 }
 
 /// The maximal stability κ* of set `set` (None when it is not storable),
@@ -190,17 +204,22 @@ pub fn max_margin(
     set: usize,
 ) -> Result<Option<SetMargin>> {
     Ok(match coupling {
-        Symmetry::Symmetric => symmetric_max_margin(patterns, width)?.map(|m| SetMargin {
-            set,
-            kappa: m.kappa,
-            upper: m.upper,
-            stabilities: m.best.stabilities,
-        }),
+        Symmetry::Symmetric => match symmetric_max_margin(patterns, width)? {
+            Some(m) => Some(SetMargin {
+                set,
+                kappa: m.kappa,
+                upper: m.upper,
+                stabilities: m.best.stabilities,
+                row_bound: Some(network_margin(patterns)?.unwrap_or(0.0)),
+            }),
+            None => None,
+        },
         Symmetry::Asymmetric => network_margin(patterns)?.map(|k| SetMargin {
             set,
             kappa: k,
             upper: k,
             stabilities: Vec::new(),
+            row_bound: None,
         }),
     })
 }
@@ -257,6 +276,16 @@ pub fn storability(
         s.max_margin = Some(mean);
         s.max_margin_err = Some(sem);
         s.max_margin_sets = Some(values.len());
+        let gaps: Vec<f64> = s
+            .set_margins
+            .iter()
+            .filter_map(|m| m.row_bound.map(|r| r - m.kappa))
+            .collect();
+        if !gaps.is_empty() {
+            let (gap, err) = mean_sem(&gaps);
+            s.row_bound_gap = Some(gap);
+            s.row_bound_gap_err = Some(err);
+        }
     }
     Ok(s)
 }
@@ -301,6 +330,8 @@ fn tally(
         max_margin: None,
         max_margin_err: None,
         max_margin_sets: None,
+        row_bound_gap: None,
+        row_bound_gap_err: None,
         set_margins: Vec::new(),
     }
 }
@@ -344,6 +375,28 @@ mod tests {
             }
         }
         assert!(stored > 0 && stored < 12, "{stored} of 12 stored");
+    }
+
+    /// The row bound (S18) of every symmetric set lies at or above its
+    /// verified κ*_sym (1e-6: the row QP's margin accuracy) and is the
+    /// asymmetric κ* of the same patterns; the mean gap is reported.
+    #[test]
+    fn row_bound_bounds_the_symmetric_margin() {
+        let options = Options {
+            kappa: None,
+            margin: Some(1e-3),
+        };
+        let sym = storability(Symmetry::Symmetric, 12, 6, 6, 2, options, &|| {}).unwrap();
+        let asym = storability(Symmetry::Asymmetric, 12, 6, 6, 2, options, &|| {}).unwrap();
+        assert!(!sym.set_margins.is_empty());
+        for m in &sym.set_margins {
+            let row = m.row_bound.expect("symmetric sets carry their row bound");
+            assert!(m.kappa <= row + 1e-6, "set {}: {} > {row}", m.set, m.kappa);
+            let a = asym.set_margins.iter().find(|a| a.set == m.set).unwrap();
+            assert!((a.kappa - row).abs() < 1e-12, "set {}", m.set);
+        }
+        assert!(sym.row_bound_gap.unwrap() >= -1e-6 && sym.row_bound_gap_err.is_some());
+        assert!(asym.row_bound_gap.is_none());
     }
 
     #[test]
