@@ -924,9 +924,9 @@ fn networks_panel(asym: &AsymSweep) -> Panel {
 fn symmetric_panel(sym: &SymSweep) -> Panel {
     let mut pd = Panel::new("load α = P/N", "P(symmetric J stores all)")
         .title("(d) symmetric couplings")
-        // Headroom above P = 1 for the legend's six entries (about 0.45 of
+        // Headroom above P = 1 for the legend's seven entries (about 0.5 of
         // the panel's height), clear of the data and their error bars.
-        .y_range(-0.03, 2.15)
+        .y_range(-0.03, 2.45)
         .legend(LegendAt::UpperRight);
     for (k, &n) in sym.ns.iter().enumerate() {
         let c = palette::seq(k + 1);
