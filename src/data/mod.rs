@@ -1,5 +1,8 @@
-//! Data: pattern and random-features generators and array files (.npy, CSV, JSON).
+//! Data: pattern and random-features generators, the Edwards–Anderson spin
+//! glass and its sampler, and array files (.npy, CSV, JSON).
 
 pub mod output;
+pub mod parallel_tempering;
 pub mod patterns;
 pub mod random_features;
+pub mod spin_glass;

@@ -1,9 +1,11 @@
 //! Numerics: the normal law in both tails, adaptive quadrature and sample
-//! statistics (moments, KS, W1, histograms), finite-size extrapolation,
+//! statistics (moments, KS, W1, histograms, autocorrelation times),
+//! finite-size extrapolation,
 //! dense matrix products (AVX-512 when the machine has it),
 //! bracketed roots.
 //! Imports nothing from the crate but its error type.
 
+pub mod autocorrelation;
 pub mod extrapolation;
 pub mod gemm;
 pub mod integration;

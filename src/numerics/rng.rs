@@ -32,6 +32,11 @@ pub const RANDOM_STARTS: u64 = 1 << 60;
 pub const INIT_COUPLINGS: u64 = 1 << 61;
 /// The ±1 labels of a single perceptron.
 pub const LABELS: u64 = 1 << 62;
+/// Edwards–Anderson instances: the bonds of an instance.
+pub const EA_BONDS: u64 = 1 << 63;
+/// Parallel tempering: chain `c` draws its start and moves from stream
+/// `EA_CHAINS + c`.
+pub const EA_CHAINS: u64 = (1 << 63) + (1 << 32);
 
 /// The ChaCha8 generator keyed by `seed` on stream `stream`.
 pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {

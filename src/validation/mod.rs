@@ -130,7 +130,7 @@ pub const REGISTRY: &[Claim] = &[
     },
     Claim {
         name: "capacity",
-        summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1",
+        summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1 and the row bound",
         units: None,
         run: capacity::run,
         seconds: (6.9, 445.0),
@@ -162,7 +162,7 @@ pub const REGISTRY: &[Claim] = &[
     },
     Claim {
         name: "symmetric_capacity",
-        summary: "symmetric couplings: exact κ*_sym(α) at α = 0.5, 1 against α_c = 1 and the second-cumulant theory",
+        summary: "symmetric couplings: exact κ*_sym(α) at α = 0.5, 1 against α_c = 1, the second-cumulant theory and the row bound",
         units: None,
         run: symmetric_capacity::run,
         seconds: (4.0, 2120.0),
