@@ -59,6 +59,9 @@ enum Command {
     Storable(cli::storable::StorableArgs),
     /// Run every validation claim, write figures and figures/REPORT.md.
     Reproduce(cli::reproduce::ReproduceArgs),
+    /// The 2D Edwards–Anderson spin glass: `plam ea sample` draws equilibrium
+    /// samples by parallel tempering.
+    Ea(cli::ea::EaArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Generalize(a) => cli::generalize::run(a),
         Command::Storable(a) => cli::storable::run(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
+        Command::Ea(a) => cli::ea::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

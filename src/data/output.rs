@@ -64,6 +64,29 @@ pub fn write_npy_vec(path: &Path, v: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// Writes equal-length rows of ±1 spins as a 2-D int8 `.npy` array of
+/// shape (rows, len) in C order (row r = configuration r).
+pub fn write_npy_spins(path: &Path, rows: &[Vec<i8>]) -> Result<()> {
+    let len = rows.first().map_or(0, Vec::len);
+    if rows.iter().any(|r| r.len() != len) {
+        return Err(Error::InvalidInput(
+            "spin configurations of different lengths".into(),
+        ));
+    }
+    let mut w = create(path)?;
+    {
+        let mut npy = npyz::WriteOptions::new()
+            .default_dtype()
+            .shape(&[rows.len() as u64, len as u64])
+            .writer(&mut w)
+            .begin_nd()?;
+        npy.extend(rows.iter().flatten().copied())?;
+        npy.finish()?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// Writes serialisable rows as CSV with a header line.
 pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
     let mut w = csv::Writer::from_writer(create(path)?);
