@@ -129,6 +129,7 @@ const TESTED: &[&str] = &[
     "basins_retrieval",
     "basins_load",
     "symmetric_capacity",
+    "spin_glass_sampler",
 ];
 
 #[test]
@@ -175,4 +176,9 @@ fn basins_load_quick() {
 #[test]
 fn symmetric_capacity_quick() {
     quick("symmetric_capacity");
+}
+
+#[test]
+fn spin_glass_sampler_quick() {
+    quick("spin_glass_sampler");
 }

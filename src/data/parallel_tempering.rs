@@ -297,7 +297,24 @@ pub fn sample(
         .par_iter_mut()
         .map(|c| c.run(inst, &betas, first))
         .collect();
-    let tau0 = mean_tau(&series)?;
+    // A series too short for Sokal's window is extended by doubling, within
+    // the sweep budget.
+    let tau0 = loop {
+        match mean_tau(&series) {
+            Ok(t) => break t,
+            Err(e) if series[0].len() * 2 > opts.max_sweeps => return Err(e),
+            Err(_) => {
+                let more = series[0].len();
+                let extra: Vec<Vec<f64>> = chains
+                    .par_iter_mut()
+                    .map(|c| c.run(inst, &betas, more))
+                    .collect();
+                for (s, e) in series.iter_mut().zip(extra) {
+                    s.extend(e);
+                }
+            }
+        }
+    };
     let spacing = (2.0 * tau0).ceil().max(1.0) as usize;
     let per_chain = opts.samples.div_ceil(opts.chains);
     let done_chains = std::sync::atomic::AtomicUsize::new(0);

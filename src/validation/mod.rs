@@ -30,6 +30,7 @@ pub mod capacity;
 pub mod resume;
 pub mod rs_stability;
 pub mod shard;
+pub mod spin_glass_sampler;
 pub mod stabilities_fixed_norm;
 pub mod stabilities_gradient_descent;
 pub mod symmetric_capacity;
@@ -133,7 +134,8 @@ pub const REGISTRY: &[Claim] = &[
         summary: "storage capacity: α_c = 2 with asymmetric couplings; symmetric couplings against the parameter count α_c = 1 and the row bound",
         units: None,
         run: capacity::run,
-        seconds: (6.9, 445.0),
+        // Full size: measured 2026-11-30, 324 s quiet, 397 s with helpers beside it.
+        seconds: (6.9, 400.0),
     },
     Claim {
         name: "rs_stability",
@@ -165,7 +167,15 @@ pub const REGISTRY: &[Claim] = &[
         summary: "symmetric couplings: exact κ*_sym(α) at α = 0.5, 1 against α_c = 1, the second-cumulant theory and the row bound",
         units: None,
         run: symmetric_capacity::run,
-        seconds: (4.0, 2120.0),
+        // Full size: measured 2026-11-30, 684 s quiet, 1206 s with helpers beside it.
+        seconds: (4.0, 700.0),
+    },
+    Claim {
+        name: "spin_glass_sampler",
+        summary: "the 2D Edwards–Anderson sampler (parallel tempering) agrees with exact enumeration and shows equilibrium at L = 32",
+        units: None,
+        run: spin_glass_sampler::run,
+        seconds: (3.0, 300.0),
     },
 ];
 
