@@ -129,6 +129,7 @@ const TESTED: &[&str] = &[
     "basins_retrieval",
     "basins_load",
     "symmetric_capacity",
+    "generalization_random_features",
 ];
 
 #[test]
@@ -175,4 +176,9 @@ fn basins_load_quick() {
 #[test]
 fn symmetric_capacity_quick() {
     quick("symmetric_capacity");
+}
+
+#[test]
+fn generalization_random_features_quick() {
+    quick("generalization_random_features");
 }

@@ -27,6 +27,7 @@ use crate::Result;
 pub mod basins_load;
 pub mod basins_retrieval;
 pub mod capacity;
+pub mod generalization_random_features;
 pub mod resume;
 pub mod rs_stability;
 pub mod shard;
@@ -166,6 +167,13 @@ pub const REGISTRY: &[Claim] = &[
         units: None,
         run: symmetric_capacity::run,
         seconds: (4.0, 2120.0),
+    },
+    Claim {
+        name: "generalization_random_features",
+        summary: "random features: PL stores examples beyond the Hebbian storage line, features become attractors, test examples fall into correlated attractors",
+        units: None,
+        run: generalization_random_features::run,
+        seconds: (3.0, 900.0),
     },
 ];
 
