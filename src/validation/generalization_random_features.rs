@@ -281,10 +281,20 @@ fn quick_reason(size: Size) -> Option<String> {
 /// beyond 2.2× the Hebbian storage line (outside its finite-N width, V14)
 /// where PL stores its examples and Hebb does not (m_F ≤ 0.6).
 fn stores_verdict(main: &[GridPoint], size: Size) -> Result<Verdict> {
+    // One solve per column (each takes about a second).
+    let mut columns: Vec<(f64, f64)> = Vec::new();
     let mut beyond = 0usize;
     let mut pl_only = 0usize;
     for g in main {
-        if g.alpha < 2.2 * storage_line(g.alpha_d)?.critical {
+        let alpha_c = match columns.iter().find(|c| c.0 == g.alpha_d) {
+            Some(c) => c.1,
+            None => {
+                let c = storage_line(g.alpha_d)?.critical;
+                columns.push((g.alpha_d, c));
+                c
+            }
+        };
+        if g.alpha < 2.2 * alpha_c {
             continue;
         }
         beyond += 1;
@@ -415,11 +425,12 @@ fn edges(centres: &[f64]) -> Vec<f64> {
 
 /// The Hebbian theory lines over a panel: the storage line y = α_c(x) for
 /// x across `x_edges`, the learning line x = α_D^c(y) for y across
-/// `y_edges` (positive values only), 25 points each.
-fn theory_lines(x_edges: &[f64], y_edges: &[f64]) -> Result<[Vec<(f64, f64)>; 2]> {
+/// `y_edges` (positive values only), `points` ≥ 2 points each (a storage
+/// line solve takes about a second).
+fn theory_lines(x_edges: &[f64], y_edges: &[f64], points: usize) -> Result<[Vec<(f64, f64)>; 2]> {
     let span = |e: &[f64]| {
         let (a, b) = (e[0].max(0.005), e[e.len() - 1]);
-        (0..25).map(move |k| a + (b - a) * k as f64 / 24.0)
+        (0..points).map(move |k| a + (b - a) * k as f64 / (points - 1) as f64)
     };
     let storage = span(x_edges)
         .map(|x| Ok((x, storage_line(x)?.critical)))
@@ -485,9 +496,12 @@ fn heat_panel(
 
 /// The figure: PL (left) and Hebb (right); rows train examples, features,
 /// test examples and the test examples in the zoom on small α_D.
-fn build_figure(main: &[GridPoint], zoom: &[GridPoint], grid: &Grid) -> Result<Figure> {
-    let main_lines = theory_lines(&edges(&grid.alpha_ds), &edges(&grid.alphas))?;
-    let zoom_lines = theory_lines(&edges(&grid.zoom_alpha_ds), &edges(&grid.alphas))?;
+fn build_figure(main: &[GridPoint], zoom: &[GridPoint], grid: &Grid, size: Size) -> Result<Figure> {
+    // Points of each theory line per panel: a storage-line solve takes about
+    // a second, so the CI size draws the lines coarsely.
+    let k = size.pick(5, 25);
+    let main_lines = theory_lines(&edges(&grid.alpha_ds), &edges(&grid.alphas), k)?;
+    let zoom_lines = theory_lines(&edges(&grid.zoom_alpha_ds), &edges(&grid.alphas), k)?;
     let mut panels = Vec::new();
     for (name, title) in [
         ("train", "train examples"),
@@ -605,7 +619,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     save_figure(
         out,
         "generalization_random_features",
-        &build_figure(&main, &zoom, &grid)?,
+        &build_figure(&main, &zoom, &grid, size)?,
         &Meta {
             size,
             seed: SEED,
