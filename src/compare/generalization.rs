@@ -137,3 +137,47 @@ pub fn run_point(point: &RfPoint, seed: u64) -> Result<PointRun> {
         hebb: measure_couplings(rules::hebb(&xi)?, &starts, &refs, &point.protocol)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(coefficients: Coefficients, test: usize, epochs: usize) -> RfPoint {
+        RfPoint {
+            n: 40,
+            alpha: 0.25,
+            alpha_d: 0.1,
+            coefficients,
+            test,
+            random: 5,
+            coupling: Coupling::Asymmetric,
+            gd: GdConfig::paper(epochs),
+            protocol: Protocol::paper(),
+        }
+    }
+
+    #[test]
+    fn bad_points_are_refused_with_a_message() {
+        let e = run_point(&point(Coefficients::Sparse(5), 10, 1), 1).unwrap_err();
+        assert!(e.to_string().contains("L = 5 exceeds"), "{e}");
+        let e = run_point(&point(Coefficients::Dense, 0, 1), 1).unwrap_err();
+        assert!(e.to_string().contains("at least 1"), "{e}");
+    }
+
+    /// At P = 10 examples of N = 40 (L = 3, no ties) after the paper's 401
+    /// epochs, PL stores every training example, the
+    /// sets come back in the order of [`SET_NAMES`], and the run depends
+    /// only on the seed.
+    #[test]
+    fn small_point_stores_and_is_reproducible() {
+        let p = point(Coefficients::Sparse(3), 10, 401);
+        let a = run_point(&p, 3).unwrap();
+        let names: Vec<&str> = a.pl.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, SET_NAMES);
+        assert_eq!((a.p, a.d), (10, 4));
+        assert_eq!(a.pl[0].overlap, 1.0);
+        let b = run_point(&p, 3).unwrap();
+        assert_eq!(a.pl, b.pl);
+        assert_eq!(a.hebb, b.hebb);
+    }
+}
