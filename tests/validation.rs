@@ -130,6 +130,7 @@ const TESTED: &[&str] = &[
     "basins_load",
     "symmetric_capacity",
     "spin_glass_sampler",
+    "generalization_random_features",
 ];
 
 #[test]
@@ -181,4 +182,9 @@ fn symmetric_capacity_quick() {
 #[test]
 fn spin_glass_sampler_quick() {
     quick("spin_glass_sampler");
+}
+
+#[test]
+fn generalization_random_features_quick() {
+    quick("generalization_random_features");
 }

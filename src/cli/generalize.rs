@@ -7,21 +7,13 @@ use crate::cli::print_json;
 use crate::cli::values::PrecisionArg;
 use anyhow::bail;
 use clap::ValueEnum;
-use nalgebra::DMatrix;
-use plam::compare::simulation::mean_effective_norm;
-use plam::data::patterns::{num_patterns, random_configurations};
-use plam::data::random_features::{Coefficients, RandomFeatures, Split};
+use plam::compare::generalization::{run_point, PointRun, RfPoint};
+use plam::data::random_features::Coefficients;
 use plam::learning::{Coupling, GdConfig};
-use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
-use plam::memory::generalization::{combine_seeds, measure, SetResult, StartSet};
+use plam::memory::generalization::{combine_seeds, SetResult};
 use plam::memory::protocol::Protocol;
-use plam::memory::rules::{self, PlTraining};
 use plam::numerics::statistics::mean_sem;
 use serde::Serialize;
-
-/// Step cap of `--steps converge`, the converged protocol's default
-/// (eq. (M33)); a state still moving then is reported as it is.
-const CONVERGE_CAP: usize = 1000;
 
 /// The data set the examples come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
@@ -45,7 +37,7 @@ pub enum GenCouplingArg {
 pub enum StepsArg {
     /// Exactly T synchronous steps, eq. (M34).
     Budget(usize),
-    /// To a fixed point or a 2-cycle, at most [`CONVERGE_CAP`] steps, eq. (M33).
+    /// To a fixed point or a 2-cycle, at most [`plam::compare::generalization::CONVERGE_CAP`] steps, eq. (M33).
     Converge,
 }
 
@@ -280,79 +272,32 @@ fn check(a: &GeneralizeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Every start set relaxed under the couplings `j`, against the reference
-/// sets, eqs. (M38)–(M39).
-fn measure_all(
-    j: DMatrix<f64>,
-    starts: &[StartSet],
-    references: &[StartSet],
-    protocol: &Protocol,
-) -> anyhow::Result<Vec<SetResult>> {
-    let net = Network::new(j)?;
-    let dynamics = DynamicsOptions {
-        schedule: Schedule::Synchronous,
-        max_steps: CONVERGE_CAP,
-        seed: 0,
+/// Draws the data of `seed`, trains PL, builds Hebb and measures both
+/// ([`run_point`]).
+fn one_seed(a: &GeneralizeArgs, seed: u64, protocol: &Protocol) -> anyhow::Result<PointRun> {
+    let point = RfPoint {
+        n: a.n,
+        alpha: a.alpha,
+        alpha_d: a.alpha_d,
+        coefficients: match a.l {
+            Some(l) => Coefficients::Sparse(l),
+            None => Coefficients::Dense,
+        },
+        test: a.test,
+        random: a.random,
+        coupling: match a.coupling {
+            GenCouplingArg::Asymmetric => Coupling::Asymmetric,
+            GenCouplingArg::Symmetric => Coupling::Symmetric,
+        },
+        gd: GdConfig {
+            beta: a.beta,
+            lr: a.lr,
+            precision: a.precision.into(),
+            ..GdConfig::paper(a.epochs)
+        },
+        protocol: *protocol,
     };
-    Ok(measure(&net, starts, references, protocol, &dynamics)?)
-}
-
-/// What one seed measured: the data's sizes and ties, the PL norm, and the
-/// sets of PL and Hebb.
-struct SeedRun {
-    p: usize,
-    d: usize,
-    ties_train: usize,
-    ties_test: usize,
-    lambda_eff: f64,
-    pl: Vec<SetResult>,
-    hebb: Vec<SetResult>,
-}
-
-/// Draws the data of `seed`, trains PL, builds Hebb and measures both.
-fn one_seed(a: &GeneralizeArgs, seed: u64, protocol: &Protocol) -> anyhow::Result<SeedRun> {
-    let p = num_patterns(a.n, a.alpha)?;
-    let rf = RandomFeatures::generate(a.n, a.alpha_d, seed)?;
-    let coef = match a.l {
-        Some(l) if l > rf.d() => bail!(
-            "--L {l} exceeds the number of features D = round(alpha_d*N) = {}",
-            rf.d()
-        ),
-        Some(l) => Coefficients::Sparse(l),
-        None => Coefficients::Dense,
-    };
-    let train = rf.examples(p, coef, Split::Train)?;
-    let test = rf.examples(a.test, coef, Split::Test)?;
-    let xi = train.patterns.xi;
-    let train_set = StartSet::new("train", xi.clone())?;
-    let feature_set = StartSet::new("features", rf.features.clone())?;
-    let starts = [
-        train_set.clone(),
-        feature_set.clone(),
-        StartSet::new("test", test.patterns.xi)?,
-        StartSet::new("random", random_configurations(a.n, a.random, seed)?)?,
-    ];
-    let refs = [train_set, feature_set];
-    let coupling = match a.coupling {
-        GenCouplingArg::Asymmetric => Coupling::Asymmetric,
-        GenCouplingArg::Symmetric => Coupling::Symmetric,
-    };
-    let cfg = GdConfig {
-        beta: a.beta,
-        lr: a.lr,
-        precision: a.precision.into(),
-        ..GdConfig::paper(a.epochs)
-    };
-    let j = rules::pseudo_likelihood(&xi, coupling, &PlTraining::GradientDescent(cfg))?;
-    Ok(SeedRun {
-        p,
-        d: rf.d(),
-        ties_train: train.ties,
-        ties_test: test.ties,
-        lambda_eff: mean_effective_norm(&j, a.beta),
-        pl: measure_all(j, &starts, &refs, protocol)?,
-        hebb: measure_all(rules::hebb(&xi)?, &starts, &refs, protocol)?,
-    })
+    Ok(run_point(&point, seed)?)
 }
 
 /// Runs `plam generalize`.

@@ -1,5 +1,5 @@
 //! The figure data model: a [`Figure`] is panels of [`Series`] (line curves,
-//! histograms with error bars, points with error bars), plain data, so the
+//! histograms with error bars, points with error bars, heatmaps), plain data, so the
 //! very object that is drawn is also what gets serialised next to the
 //! figure as `NAME.json` ([`super::report::save_figure`]).
 
@@ -60,6 +60,22 @@ pub enum Series {
         /// Colour.
         color: Rgb,
     },
+    /// A value on a rectangular (x, y) grid (linear axes) drawn as coloured cells
+    /// (viridis over `range`, non-finite values grey) with a colour bar
+    /// beside the panel; series after it are drawn on top.
+    Heatmap {
+        /// What the colour shows (kept with the data; no legend entry).
+        label: String,
+        /// Cell edges along x, increasing: one more than the columns.
+        x_edges: Vec<f64>,
+        /// Cell edges along y, increasing: one more than the rows.
+        y_edges: Vec<f64>,
+        /// The values, one row per y cell (bottom first), each with one
+        /// value per x cell.
+        values: Vec<Vec<f64>>,
+        /// The values mapped to the two ends of the colour map (clamped).
+        range: (f64, f64),
+    },
 }
 
 impl Series {
@@ -104,11 +120,31 @@ impl Series {
         }
     }
 
+    /// A heatmap series: `values[r][c]` fills the cell
+    /// [x_edges[c], x_edges[c+1]] × [y_edges[r], y_edges[r+1]].
+    pub fn heatmap(
+        label: impl Into<String>,
+        x_edges: Vec<f64>,
+        y_edges: Vec<f64>,
+        values: Vec<Vec<f64>>,
+        range: (f64, f64),
+    ) -> Self {
+        Series::Heatmap {
+            label: label.into(),
+            x_edges,
+            y_edges,
+            values,
+            range,
+        }
+    }
+
+    /// The legend entry (a heatmap has none: its colour bar names it).
     pub(crate) fn label(&self) -> &str {
         match self {
             Series::Line { label, .. }
             | Series::Histogram { label, .. }
             | Series::Points { label, .. } => label,
+            Series::Heatmap { .. } => "",
         }
     }
 
@@ -129,6 +165,17 @@ impl Series {
                 }
                 v
             }
+            Series::Heatmap {
+                x_edges, y_edges, ..
+            } => match (
+                x_edges.first(),
+                x_edges.last(),
+                y_edges.first(),
+                y_edges.last(),
+            ) {
+                (Some(&x0), Some(&x1), Some(&y0), Some(&y1)) => vec![(x0, y0), (x1, y1)],
+                _ => Vec::new(),
+            },
             Series::Points { xy, errors, .. } => {
                 let mut v = Vec::with_capacity(2 * xy.len());
                 for (k, &(x, y)) in xy.iter().enumerate() {
@@ -340,6 +387,13 @@ impl Figure {
                             )));
                         }
                     }
+                    Series::Heatmap {
+                        label,
+                        x_edges,
+                        y_edges,
+                        values,
+                        range,
+                    } => super::heatmap::validate(label, x_edges, y_edges, values, *range)?,
                     Series::Line { .. } => {}
                 }
             }

@@ -6,6 +6,7 @@
 //! - [`style`]: panel size, font sizes, the colour [`palette`];
 //! - `axes`, `render`, `embed` (private): coordinate transforms and tick
 //!   labels, drawing with `plotters`, the SVG's embedded font;
+//! - [`heatmap`]: the viridis map, heatmap cells and their colour bar;
 //! - [`report`]: checks, their table, `REPORT.md` and the JSON data files;
 //! - [`verdict`]: verdicts on claims of the paper or the literature;
 //! - [`size_fit`]: a finite-size extrapolation drawn against 1/N.
@@ -13,6 +14,7 @@
 mod axes;
 mod embed;
 pub mod figure;
+pub mod heatmap;
 mod render;
 pub mod report;
 pub mod size_fit;

@@ -12,6 +12,7 @@ use plotters::prelude::*;
 use super::axes::{axis, fit_range, tick_label};
 use super::embed::embed_font;
 use super::figure::{Dash, Figure, LegendAt, Panel, Series};
+use super::heatmap;
 use super::style::{
     register_fonts, Rgb, FONT, LABEL_SIZE, LEGEND_SIZE, NOTE_SIZE, TICK_SIZE, TITLE_SIZE,
 };
@@ -19,7 +20,7 @@ use crate::{Error, Result};
 
 /// A panel's chart: linear coordinates, already log10-transformed where an
 /// axis is logarithmic.
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(crate) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 impl Figure {
     /// Renders the figure to `dir/NAME.svg` and `dir/NAME.png`, returning
@@ -71,7 +72,8 @@ impl Figure {
     }
 }
 
-fn plot_err<E: std::fmt::Display>(e: E) -> Error {
+/// A plotters error as the crate's error.
+pub(crate) fn plot_err<E: std::fmt::Display>(e: E) -> Error {
     Error::Other(format!("plotting failed: {e}"))
 }
 
@@ -118,7 +120,20 @@ where
             Series::Points {
                 xy, errors, color, ..
             } => draw_points(&mut chart, scales, label, xy, errors, *color)?,
+            Series::Heatmap {
+                x_edges,
+                y_edges,
+                values,
+                range,
+                ..
+            } => {
+                heatmap::draw_cells(&mut chart, x_edges, y_edges, values, *range)?;
+                false
+            }
         };
+    }
+    if let Some(range) = colour_range(panel) {
+        heatmap::draw_colour_bar(&chart, cell, range)?;
     }
     if any_label && panel.legend != LegendAt::None {
         draw_legend(&mut chart, panel.legend)?;
@@ -127,6 +142,14 @@ where
         draw_notes(&chart, cell, &panel.notes, panel.notes_below)?;
     }
     Ok(())
+}
+
+/// The colour range of the panel's first heatmap, if it has one.
+fn colour_range(panel: &Panel) -> Option<(f64, f64)> {
+    panel.series.iter().find_map(|s| match s {
+        Series::Heatmap { range, .. } => Some(*range),
+        _ => None,
+    })
 }
 
 /// Builds the panel's chart on `cell` with ranges fitted to its data, and
@@ -146,7 +169,11 @@ where
     let mut builder = ChartBuilder::on(cell);
     builder
         .margin_left(10)
-        .margin_right(22)
+        .margin_right(if colour_range(panel).is_some() {
+            heatmap::COLOUR_BAR_SPACE
+        } else {
+            22
+        })
         .margin_top(if panel.title.is_empty() { 18 } else { 8 })
         .margin_bottom(8)
         .x_label_area_size(62)

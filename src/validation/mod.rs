@@ -27,6 +27,7 @@ use crate::Result;
 pub mod basins_load;
 pub mod basins_retrieval;
 pub mod capacity;
+pub mod generalization_random_features;
 pub mod resume;
 pub mod rs_stability;
 pub mod shard;
@@ -176,6 +177,18 @@ pub const REGISTRY: &[Claim] = &[
         units: None,
         run: spin_glass_sampler::run,
         seconds: (3.0, 300.0),
+    },
+    Claim {
+        name: "generalization_random_features",
+        summary: "random features: PL stores examples beyond the Hebbian storage line, features become attractors, test examples fall into correlated attractors",
+        units: None,
+        run: generalization_random_features::run,
+        // Full size: measured 2026-11-30, 1337 s wall (19.7 CPU-min: 937 s
+        // the 187 grid points at N = 500, most of the rest the storage-line
+        // solves, 110 of which the per-column cache of the verdict now saves,
+        // ≈ 1–2 s each) on the shared machine. Quick: 25 CPU seconds (47 s wall
+        // on the shared machine), mostly the storage-line solves.
+        seconds: (30.0, 1337.0),
     },
 ];
 
