@@ -33,6 +33,12 @@ pub const INIT_COUPLINGS: u64 = 1 << 61;
 /// The ±1 labels of a single perceptron.
 pub const LABELS: u64 = 1 << 62;
 
+/// Mini-batch gradient descent: the order of the patterns in epoch `e`
+/// uses stream `MINIBATCH + e`.
+pub const MINIBATCH: u64 = 1 << 63;
+/// Binarized MNIST: the shuffle that picks the training images.
+pub const MNIST_SHUFFLE: u64 = (1 << 63) + (1 << 62);
+
 /// The ChaCha8 generator keyed by `seed` on stream `stream`.
 pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
