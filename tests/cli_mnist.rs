@@ -74,8 +74,9 @@ const KEYS: [&str; 5] = [
     "label_agreement",
 ];
 
-/// Few starts at α = 0.2 (P = 39): seconds. The authors' protocol stores
-/// its 39 training digits (train overlap 1, as the paper's panel at small α).
+/// Few starts at α = 0.2 (P = 39): seconds. The authors' protocol keeps
+/// its 39 training digits (the paper's panel: train overlap 1 at small α),
+/// which the Hebbian couplings of the same digits do not.
 #[test]
 fn generalize_mnist_json() {
     let args = [
@@ -118,7 +119,14 @@ fn generalize_mnist_json() {
             }
         }
     }
-    assert_eq!(v["train_overlap"], 1.0);
+    // One pixel flipped in one of the 39 digits costs 2/(196·39) ≈ 2.6e-4 of
+    // overlap: 0.99 allows ~38 such pixels, while digits that are not stored
+    // fall to the Hebbian ~0.4 here.
+    let (pl, hebb) = (
+        v["train_overlap"].as_f64().unwrap(),
+        v["hebb"]["train_overlap"].as_f64().unwrap(),
+    );
+    assert!(pl > 0.99 && hebb < pl, "PL {pl}, Hebb {hebb}");
     let f = json(&[&args[..], &["--protocol", "full-batch", "--epochs", "20"]].concat());
     assert_eq!(
         (
