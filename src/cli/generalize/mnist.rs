@@ -142,11 +142,14 @@ fn training(a: &GeneralizeArgs, p: usize, seed: u64) -> (GdConfig, Option<usize>
     }
 }
 
+/// One coupling matrix's sets and, per test start, its label agreement (1 or 0).
+type Measured = (Vec<SetResult>, Vec<f64>);
+
 /// What one seed measured.
 struct SeedRun {
     lambda_eff: f64,
-    pl: (Vec<SetResult>, Vec<f64>),
-    hebb: (Vec<SetResult>, Vec<f64>),
+    pl: Measured,
+    hebb: Measured,
 }
 
 /// The sets measured under couplings `j` and, per test start, whether its
@@ -157,7 +160,7 @@ fn measure_mnist(
     train_labels: &[u8],
     test_labels: &[u8],
     protocol: &Protocol,
-) -> anyhow::Result<(Vec<SetResult>, Vec<f64>)> {
+) -> anyhow::Result<Measured> {
     let net = Network::new(j)?;
     let dynamics = DynamicsOptions {
         schedule: Schedule::Synchronous,
@@ -231,15 +234,14 @@ pub fn run(a: &GeneralizeArgs, protocol: Protocol) -> anyhow::Result<()> {
         .map(|&s| one_seed(a, &set, p, s, &protocol))
         .collect::<anyhow::Result<Vec<_>>>()?;
     // One seed: errors over the test starts; several: over the seeds' means (M40).
-    let combine =
-        |f: &dyn Fn(&SeedRun) -> &(Vec<SetResult>, Vec<f64>)| -> anyhow::Result<MnistOverlaps> {
-            let sets: Vec<_> = runs.iter().map(|r| f(r).0.clone()).collect();
-            let agree: Vec<f64> = match runs.as_slice() {
-                [one] => f(one).1.clone(),
-                _ => runs.iter().map(|r| mean_sem(&f(r).1).0).collect(),
-            };
-            Ok(MnistOverlaps::new(combine_seeds(&sets)?, &agree))
+    let combine = |f: &dyn Fn(&SeedRun) -> &Measured| -> anyhow::Result<MnistOverlaps> {
+        let sets: Vec<_> = runs.iter().map(|r| f(r).0.clone()).collect();
+        let agree: Vec<f64> = match runs.as_slice() {
+            [one] => f(one).1.clone(),
+            _ => runs.iter().map(|r| mean_sem(&f(r).1).0).collect(),
         };
+        Ok(MnistOverlaps::new(combine_seeds(&sets)?, &agree))
+    };
     let (lambda_eff, lambda_eff_err) =
         mean_sem(&runs.iter().map(|r| r.lambda_eff).collect::<Vec<_>>());
     let (cfg, batch) = training(a, p, a.seed);
