@@ -194,3 +194,30 @@ fn small_batches_descend_and_are_reproducible() {
     assert!(j.diagonal().iter().all(|&v| v == 0.0));
     assert!(train_minibatch(&problem, &cfg, 0, &mut |_| {}).is_err());
 }
+
+/// The nearest training digit of (D7) is the brute-force argmax of |overlap|,
+/// blind to the global sign.
+#[test]
+fn nearest_indices_match_brute_force() {
+    let fx = fixture();
+    let (refs, _) = fx
+        .patterns(MnistSplit::Train, &(0..8).collect::<Vec<_>>())
+        .unwrap();
+    let (tests, _) = fx
+        .patterns(MnistSplit::Test, &(0..4).collect::<Vec<_>>())
+        .unwrap();
+    let states = nalgebra::DMatrix::from_fn(N, 8, |i, c| {
+        if c < 4 {
+            tests[(i, c)]
+        } else {
+            -refs[(i, c - 4)]
+        }
+    });
+    let got = plam::data::mnist::nearest_indices(&states, &refs);
+    for (c, &k) in got.iter().enumerate() {
+        let ov = |r: usize| states.column(c).dot(&refs.column(r)).abs();
+        let best = (0..8).fold(0, |b, r| if ov(r) > ov(b) { r } else { b });
+        assert_eq!(k, best, "state {c}");
+    }
+    assert_eq!(&got[4..], &[0, 1, 2, 3]);
+}
