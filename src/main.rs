@@ -57,6 +57,9 @@ enum Command {
     /// Exact storability: the fraction of random pattern sets that some asymmetric or symmetric coupling matrix stores.
     #[command(allow_negative_numbers = true)]
     Storable(cli::storable::StorableArgs),
+    /// Data sets shipped with the crate: `plam data mnist` regenerates,
+    /// summarises or shows binarized MNIST.
+    Data(cli::data::DataArgs),
     /// Run every validation claim, write figures and figures/REPORT.md.
     Reproduce(cli::reproduce::ReproduceArgs),
     /// The 2D Edwards–Anderson spin glass: `plam ea sample` draws equilibrium
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Retrieval(a) => cli::basins::run_retrieval(a),
         Command::Generalize(a) => cli::generalize::run(a),
         Command::Storable(a) => cli::storable::run(a),
+        Command::Data(a) => cli::data::run(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
         Command::Ea(a) => cli::ea::run(a),
     };

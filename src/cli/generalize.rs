@@ -1,7 +1,10 @@
 //! `plam generalize`: train pseudo-likelihood couplings on random-features
 //! examples and measure generalization (eqs. (M38)–(M39) of
 //! `theory/memory.md`) from train examples, test examples, features and
-//! random configurations, beside the Hebbian couplings of the same data.
+//! random configurations, beside the Hebbian couplings of the same data;
+//! binarized MNIST in [`mnist`].
+
+mod mnist;
 
 use crate::cli::print_json;
 use crate::cli::values::PrecisionArg;
@@ -21,6 +24,9 @@ use serde::Serialize;
 pub enum DataArg {
     /// D = round(α_D·N) ±1 features, examples ξ = sign(Σ_k c_k f^k) (eq. (RF1)).
     RandomFeatures,
+    /// Binarized MNIST 14×14 shipped with the crate (N = 196; --n, --alpha-d
+    /// and --L do not apply).
+    Mnist,
 }
 
 /// Pseudo-likelihood couplings.
@@ -104,6 +110,9 @@ pub struct GeneralizeArgs {
     /// for a fixed point or 2-cycle (at most 1000 steps).
     #[arg(long, default_value = "10", value_parser = parse_steps)]
     steps: StepsArg,
+    /// Training protocol of `--data mnist` (authors by default).
+    #[arg(long = "protocol", value_enum)]
+    training_protocol: Option<mnist::TrainingProtocolArg>,
     /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
@@ -307,6 +316,12 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
         StepsArg::Budget(steps) => Protocol::Paper { steps },
         StepsArg::Converge => Protocol::Converged,
     };
+    if a.data == DataArg::Mnist {
+        return mnist::run(&a, protocol);
+    }
+    if a.training_protocol.is_some() {
+        bail!("--protocol applies to --data mnist only");
+    }
     let seeds: Vec<u64> = (0..a.seeds as u64).map(|k| a.seed + k).collect();
     let runs = seeds
         .iter()

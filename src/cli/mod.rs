@@ -1,6 +1,7 @@
 //! Helpers shared by the `plam` subcommands: parameter grids and output.
 
 pub mod basins;
+pub mod data;
 pub mod ea;
 pub mod generalize;
 pub mod reproduce;

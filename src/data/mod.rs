@@ -1,6 +1,8 @@
-//! Data: pattern and random-features generators, the Edwards–Anderson spin
-//! glass and its sampler, and array files (.npy, CSV, JSON).
+//! Data: pattern and random-features generators, binarized MNIST, the
+//! Edwards–Anderson spin glass and its sampler, and array files (.npy, CSV,
+//! JSON).
 
+pub mod mnist;
 pub mod output;
 pub mod parallel_tempering;
 pub mod patterns;

@@ -355,7 +355,7 @@ fn train_gd_in<T: Real>(
 }
 
 /// The starting couplings of [`train_gd`] for `cfg.init`.
-fn initial_couplings(problem: &Problem, cfg: &GdConfig) -> Result<DMatrix<f64>> {
+pub(crate) fn initial_couplings(problem: &Problem, cfg: &GdConfig) -> Result<DMatrix<f64>> {
     let (r, n) = (problem.rows(), problem.n());
     Ok(match cfg.init {
         Init::Zero => DMatrix::zeros(r, n),

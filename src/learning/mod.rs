@@ -13,6 +13,8 @@
 //!   recorded at log-spaced epochs by [`trajectory`] (eq. (T12));
 //!   [`span`] holds the cheaper form of the same descent in the span of the
 //!   patterns (eqs. (T16)–(T18));
+//! - [`minibatch`]: [`train_minibatch`], the same descent on reshuffled
+//!   mini-batches (eq. (T19));
 //! - [`precision`]: f32 or f64 kernels for gradient descent (statistics in f64);
 //! - [`stabilities`]: Δ_i^μ (eq. (T2)) and their distances to a given law;
 //! - [`couplings`]: elementary operations on coupling matrices.
@@ -24,6 +26,7 @@
 pub mod couplings;
 pub mod fixed_norm;
 pub mod gradient_descent;
+pub mod minibatch;
 pub mod precision;
 pub mod problem;
 pub mod span;
@@ -36,6 +39,7 @@ pub use fixed_norm::{
     FixedNormObserver, FixedNormReached, FixedNormResult,
 };
 pub use gradient_descent::{train_gd, GdConfig, GdObserver, GdResult, GradientDescent, Init};
+pub use minibatch::train_minibatch;
 pub use precision::{Precision, Real};
 pub use problem::{Coupling, Problem};
 pub use span::Form;

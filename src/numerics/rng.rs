@@ -38,6 +38,12 @@ pub const EA_BONDS: u64 = 1 << 63;
 /// `EA_CHAINS + c`.
 pub const EA_CHAINS: u64 = (1 << 63) + (1 << 32);
 
+/// Mini-batch gradient descent: the order of the patterns in epoch `e`
+/// uses stream `MINIBATCH + e`.
+pub const MINIBATCH: u64 = (1 << 63) + (1 << 61);
+/// Binarized MNIST: the shuffle that picks the training images.
+pub const MNIST_SHUFFLE: u64 = (1 << 63) + (1 << 62);
+
 /// The ChaCha8 generator keyed by `seed` on stream `stream`.
 pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -75,27 +81,44 @@ mod tests {
         assert_ne!(derive(1, &[0, 2]), derive(1, &[0, 3]));
     }
 
+    /// Every named offset with the 2³² streams above it (patterns, chains,
+    /// epochs, starts are indexed from it), none inside another's range.
+    const NAMED: [u64; 14] = [
+        PATTERNS,
+        RF_FEATURES,
+        RF_TRAIN,
+        RF_TEST,
+        UNLEARNING,
+        ASYNC,
+        FLIPS,
+        RANDOM_STARTS,
+        INIT_COUPLINGS,
+        LABELS,
+        EA_BONDS,
+        EA_CHAINS,
+        MINIBATCH,
+        MNIST_SHUFFLE,
+    ];
+
+    #[test]
+    fn named_ranges_are_disjoint() {
+        const WIDTH: u64 = 1 << 32;
+        for (i, &a) in NAMED.iter().enumerate() {
+            for &b in &NAMED[i + 1..] {
+                assert!(a.abs_diff(b) >= WIDTH, "streams {a} and {b} overlap");
+            }
+        }
+    }
+
     #[test]
     fn streams_are_disjoint_and_reproducible() {
         let draw = |s| -> Vec<u64> {
             let mut r = stream(5, s);
             (0..4).map(|_| r.random()).collect()
         };
-        let named = [
-            PATTERNS,
-            RF_FEATURES,
-            RF_TRAIN,
-            RF_TEST,
-            UNLEARNING,
-            ASYNC,
-            FLIPS,
-            RANDOM_STARTS,
-            INIT_COUPLINGS,
-            LABELS,
-        ];
-        for (i, &a) in named.iter().enumerate() {
+        for (i, &a) in NAMED.iter().enumerate() {
             assert_eq!(draw(a), draw(a));
-            for &b in &named[i + 1..] {
+            for &b in &NAMED[i + 1..] {
                 assert_ne!(draw(a), draw(b), "streams {a} and {b} coincide");
             }
         }

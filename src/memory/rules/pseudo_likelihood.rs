@@ -4,7 +4,9 @@
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, Error, Result};
 use crate::learning::couplings::zero_diagonal;
-use crate::learning::{train_fixed_norm, train_gd, Coupling, FixedNormConfig, GdConfig, Problem};
+use crate::learning::{
+    train_fixed_norm, train_gd, train_minibatch, Coupling, FixedNormConfig, GdConfig, Problem,
+};
 use crate::memory::couplings::check_patterns;
 use nalgebra::DMatrix;
 
@@ -16,6 +18,9 @@ pub enum PlTraining {
     GradientDescent(GdConfig),
     /// Fixed norm λ (Riemannian L-BFGS on the sphere(s)).
     FixedNorm(FixedNormConfig),
+    /// Unbounded norm: mini-batch gradient descent with batches of the given
+    /// size, reshuffled every epoch ([`crate::learning::train_minibatch`]).
+    MiniBatch(GdConfig, usize),
 }
 
 /// Pseudo-likelihood couplings, eq. (M1), asymmetric or symmetric, trained by
@@ -58,6 +63,7 @@ pub fn pseudo_likelihood_observed(
             train_gd(&problem, &cfg, progress)?.j
         }
         PlTraining::FixedNorm(cfg) => train_fixed_norm(&problem, cfg, &mut |it, _| progress(it))?.j,
+        PlTraining::MiniBatch(cfg, batch) => train_minibatch(&problem, cfg, *batch, progress)?,
     };
     if !j.iter().all(|v| v.is_finite()) {
         return Err(Error::Diverged(
