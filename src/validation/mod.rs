@@ -183,12 +183,12 @@ pub const REGISTRY: &[Claim] = &[
         summary: "random features: PL stores examples beyond the Hebbian storage line, features become attractors, test examples fall into correlated attractors",
         units: None,
         run: generalization_random_features::run,
-        // Full size: measured 2026-11-30, 1337 s wall (19.7 CPU-min: 937 s
-        // the 187 grid points at N = 500, most of the rest the storage-line
-        // solves, 110 of which the per-column cache of the verdict now saves,
-        // ≈ 1–2 s each) on the shared machine. Quick: 25 CPU seconds (47 s wall
-        // on the shared machine), mostly the storage-line solves.
-        seconds: (30.0, 1337.0),
+        // Full size: measured 2026-12-01, 1450 s wall (23.6 CPU-min: 1316 s
+        // the 2 × 187 grid points at N = 500, lr 10 and lr 1000, the rest the
+        // storage-line solves, ≈ 1–2 s each) on the shared machine. Quick: 25
+        // CPU seconds (47 s wall on the shared machine), mostly the
+        // storage-line solves.
+        seconds: (30.0, 1450.0),
     },
 ];
 
