@@ -27,6 +27,7 @@ use crate::Result;
 pub mod basins_load;
 pub mod basins_retrieval;
 pub mod capacity;
+pub mod generalization_mnist;
 pub mod generalization_random_features;
 pub mod resume;
 pub mod rs_stability;
@@ -189,6 +190,13 @@ pub const REGISTRY: &[Claim] = &[
         // ≈ 1–2 s each) on the shared machine. Quick: 25 CPU seconds (47 s wall
         // on the shared machine), mostly the storage-line solves.
         seconds: (30.0, 1337.0),
+    },
+    Claim {
+        name: "generalization_mnist",
+        summary: "binarized MNIST: PL stores its training digits at small load; as α grows test digits fall into attractors closer to them than to any training digit; PL beats Hebb",
+        units: None,
+        run: generalization_mnist::run,
+        seconds: (10.0, 900.0),
     },
 ];
 
