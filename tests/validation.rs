@@ -131,6 +131,7 @@ const TESTED: &[&str] = &[
     "symmetric_capacity",
     "spin_glass_sampler",
     "generalization_random_features",
+    "generalization_mnist",
 ];
 
 #[test]
@@ -187,4 +188,9 @@ fn spin_glass_sampler_quick() {
 #[test]
 fn generalization_random_features_quick() {
     quick("generalization_random_features");
+}
+
+#[test]
+fn generalization_mnist_quick() {
+    quick("generalization_mnist");
 }

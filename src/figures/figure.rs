@@ -75,7 +75,27 @@ pub enum Series {
         values: Vec<Vec<f64>>,
         /// The values mapped to the two ends of the colour map (clamped).
         range: (f64, f64),
+        /// How values become colours (viridis unless stated).
+        #[serde(skip_serializing_if = "ColourMap::is_viridis")]
+        colours: ColourMap,
     },
+}
+
+/// How a heatmap's values become colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ColourMap {
+    /// Viridis over the range, with a colour bar.
+    Viridis,
+    /// A binary image: values at or above the range's midpoint black, below
+    /// it white, non-finite values light grey; no colour bar.
+    Binary,
+}
+
+impl ColourMap {
+    /// Whether this is the default map (then left out of the JSON).
+    pub fn is_viridis(&self) -> bool {
+        *self == ColourMap::Viridis
+    }
 }
 
 impl Series {
@@ -135,6 +155,25 @@ impl Series {
             y_edges,
             values,
             range,
+            colours: ColourMap::Viridis,
+        }
+    }
+
+    /// A binary image on a grid (±1 values: +1 black, −1 white, non-finite
+    /// light grey), cells as in [`Series::heatmap`], no colour bar.
+    pub fn image(
+        label: impl Into<String>,
+        x_edges: Vec<f64>,
+        y_edges: Vec<f64>,
+        values: Vec<Vec<f64>>,
+    ) -> Self {
+        Series::Heatmap {
+            label: label.into(),
+            x_edges,
+            y_edges,
+            values,
+            range: (-1.0, 1.0),
+            colours: ColourMap::Binary,
         }
     }
 
@@ -393,6 +432,7 @@ impl Figure {
                         y_edges,
                         values,
                         range,
+                        ..
                     } => super::heatmap::validate(label, x_edges, y_edges, values, *range)?,
                     Series::Line { .. } => {}
                 }

@@ -1,10 +1,11 @@
 //! Heatmaps: the shape check of a [`Series::Heatmap`](super::Series), the
-//! viridis colour map, and the drawing of the cells and of the colour bar
+//! viridis colour map and the binary one of ±1 images, and the drawing of the cells and of the colour bar
 //! to the right of the plotting area.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::figure::ColourMap;
 use super::render::{plot_err, Chart};
 use super::style::{Rgb, FONT, TICK_SIZE};
 use crate::{Error, Result};
@@ -88,6 +89,18 @@ pub(crate) fn validate(
     Ok(())
 }
 
+/// The colour of a binary image's value `v` over `range`: black at or above
+/// the midpoint, white below, [`MISSING`] for a non-finite value.
+pub fn binary(v: f64, range: (f64, f64)) -> Rgb {
+    if !v.is_finite() {
+        MISSING
+    } else if v >= 0.5 * (range.0 + range.1) {
+        Rgb(0, 0, 0)
+    } else {
+        Rgb(255, 255, 255)
+    }
+}
+
 /// Draws the cells of a heatmap on a linear chart.
 pub(crate) fn draw_cells<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
@@ -95,6 +108,7 @@ pub(crate) fn draw_cells<DB: DrawingBackend>(
     y_edges: &[f64],
     values: &[Vec<f64>],
     range: (f64, f64),
+    colours: ColourMap,
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
@@ -102,7 +116,11 @@ where
     let width = range.1 - range.0;
     let cells = values.iter().enumerate().flat_map(|(r, row)| {
         row.iter().enumerate().map(move |(c, &v)| {
-            let colour = viridis((v - range.0) / width).color();
+            let colour = match colours {
+                ColourMap::Viridis => viridis((v - range.0) / width),
+                ColourMap::Binary => binary(v, range),
+            }
+            .color();
             Rectangle::new(
                 [(x_edges[c], y_edges[r]), (x_edges[c + 1], y_edges[r + 1])],
                 colour.filled(),
@@ -211,6 +229,27 @@ mod tests {
             (1.0, 1.0),
         ));
         assert!(Figure::new("", 1, vec![p]).to_svg().is_err());
+    }
+
+    /// A binary image maps +1 to black and −1 to white, draws no colour
+    /// bar (no viridis colour appears), and keeps its map in the JSON.
+    #[test]
+    fn binary_image_renders_black_and_white() {
+        let p = Panel::new("x", "y").with(Series::image(
+            "digit",
+            vec![0.0, 1.0, 2.0],
+            vec![0.0, 1.0],
+            vec![vec![1.0, -1.0]],
+        ));
+        let f = Figure::new("", 1, vec![p]);
+        let svg = f.to_svg().unwrap();
+        assert!(svg.contains("#000000") && svg.contains("#FFFFFF"));
+        assert!(!svg.contains("#440154"), "a colour bar was drawn");
+        assert_eq!(binary(f64::NAN, (-1.0, 1.0)), MISSING);
+        let json = serde_json::to_string(&f).unwrap();
+        assert!(json.contains("\"colours\":\"Binary\""), "{json}");
+        let viridis_json = serde_json::to_string(&grid(vec![vec![0.0, 1.0]; 2])).unwrap();
+        assert!(!viridis_json.contains("colours"), "{viridis_json}");
     }
 
     /// A heatmap with a line on top renders to a non-blank PNG, and its

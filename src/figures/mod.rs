@@ -21,5 +21,5 @@ pub mod size_fit;
 pub mod style;
 pub mod verdict;
 
-pub use figure::{Dash, Figure, LegendAt, Panel, Series};
+pub use figure::{ColourMap, Dash, Figure, LegendAt, Panel, Series};
 pub use style::{palette, Rgb};

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::axes::{axis, fit_range, tick_label};
 use super::embed::embed_font;
-use super::figure::{Dash, Figure, LegendAt, Panel, Series};
+use super::figure::{ColourMap, Dash, Figure, LegendAt, Panel, Series};
 use super::heatmap;
 use super::style::{
     register_fonts, Rgb, FONT, LABEL_SIZE, LEGEND_SIZE, NOTE_SIZE, TICK_SIZE, TITLE_SIZE,
@@ -125,9 +125,10 @@ where
                 y_edges,
                 values,
                 range,
+                colours,
                 ..
             } => {
-                heatmap::draw_cells(&mut chart, x_edges, y_edges, values, *range)?;
+                heatmap::draw_cells(&mut chart, x_edges, y_edges, values, *range, *colours)?;
                 false
             }
         };
@@ -144,10 +145,15 @@ where
     Ok(())
 }
 
-/// The colour range of the panel's first heatmap, if it has one.
+/// The colour range of the panel's first viridis heatmap, if it has one
+/// (a binary image has no colour bar).
 fn colour_range(panel: &Panel) -> Option<(f64, f64)> {
     panel.series.iter().find_map(|s| match s {
-        Series::Heatmap { range, .. } => Some(*range),
+        Series::Heatmap {
+            range,
+            colours: ColourMap::Viridis,
+            ..
+        } => Some(*range),
         _ => None,
     })
 }

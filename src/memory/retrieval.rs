@@ -79,6 +79,21 @@ pub fn flips_for(n: usize, m_in: f64) -> Result<usize> {
     Ok(((n as f64) * (1.0 - m_in) / 2.0).round() as usize)
 }
 
+/// Every column of `patterns` with `flips` of its sites flipped, the start
+/// of overlap m_IN = 1 − 2·flips/N of eq. (M17): the sites of column μ are
+/// those a retrieval curve with one trial flips (stream
+/// [`rng::FLIPS`]` + μ` of `seed`).
+///
+/// Fails for patterns that are not ±1 or more flips than sites.
+pub fn flipped_starts(patterns: &DMatrix<f64>, flips: usize, seed: u64) -> Result<DMatrix<f64>> {
+    let plan = Plan::new(patterns, 1, seed)?;
+    ensure(flips <= patterns.nrows(), || {
+        format!("{flips} flips exceed the N = {} sites", patterns.nrows())
+    })?;
+    let cols: Vec<usize> = (0..patterns.ncols()).collect();
+    Ok(plan.states(&cols, &vec![flips; cols.len()]))
+}
+
 /// Random flip orders of every (pattern, trial).
 struct Plan<'a> {
     patterns: &'a DMatrix<f64>,
@@ -481,4 +496,25 @@ fn check_sizes(net: &Network, patterns: &DMatrix<f64>) -> Result<()> {
             net.n()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every flipped start sits at exactly m = 1 − 2k/N from its pattern, the
+    /// starts depend only on the seed, and too many flips are refused.
+    #[test]
+    fn flipped_starts_sit_at_the_asked_overlap() {
+        let xi = DMatrix::from_fn(20, 3, |i, mu| if (i + mu) % 3 == 0 { 1.0 } else { -1.0 });
+        let x = flipped_starts(&xi, 6, 4).unwrap();
+        for mu in 0..3 {
+            let m = overlap(xi.column(mu).as_slice(), x.column(mu).as_slice());
+            assert_eq!(m, 1.0 - 2.0 * 6.0 / 20.0);
+        }
+        assert_eq!(x, flipped_starts(&xi, 6, 4).unwrap());
+        assert_ne!(x, flipped_starts(&xi, 6, 5).unwrap());
+        let e = flipped_starts(&xi, 21, 4).unwrap_err();
+        assert!(e.to_string().contains("21 flips exceed"), "{e}");
+    }
 }

@@ -3,23 +3,23 @@
 //! shuffle (theory/mnist.md), with the authors' mini-batch protocol
 //! (eq. (T19)) or the suite's full-batch one (eq. (T10)); final overlaps
 //! (M38) from train, test and random starts, nearest training digit (M39),
-//! and the label agreement (D7), beside the Hebbian couplings.
+//! and the label agreement (D7), beside the Hebbian couplings; one seed is
+//! [`plam::compare::generalization_mnist::run_point`], this file combines
+//! seeds and prints.
 
 use super::{GenCouplingArg, GeneralizeArgs, StepsArg};
 use crate::cli::print_json;
 use crate::cli::values::PrecisionArg;
 use anyhow::bail;
 use clap::ValueEnum;
-use nalgebra::DMatrix;
-use plam::compare::generalization::CONVERGE_CAP;
-use plam::compare::simulation::mean_effective_norm;
-use plam::data::mnist::{nearest_indices, Mnist14, MnistSplit, N};
-use plam::data::patterns::{num_patterns, random_configurations};
+use plam::compare::generalization_mnist::{
+    run_point, Measured, MnistPoint, MnistRun, MnistTraining,
+};
+use plam::data::mnist::{Mnist14, MnistSplit, N};
+use plam::data::patterns::num_patterns;
 use plam::learning::{Coupling, GdConfig, Init};
-use plam::memory::dynamics::{DynamicsOptions, Network, Schedule};
-use plam::memory::generalization::{combine_seeds, measure, SetResult, StartSet};
+use plam::memory::generalization::{combine_seeds, SetResult};
 use plam::memory::protocol::Protocol;
-use plam::memory::rules::{self, PlTraining};
 use plam::numerics::statistics::mean_sem;
 use serde::Serialize;
 
@@ -34,9 +34,6 @@ pub enum TrainingProtocolArg {
     /// The suite's: full-batch descent from Hebb with --epochs, --lr, --beta.
     FullBatch,
 }
-
-/// The authors' mini-batch size (the batch is min(P, this)).
-const AUTHORS_BATCH: usize = 1000;
 
 /// One coupling matrix's overlaps, as printed.
 #[derive(Serialize)]
@@ -115,108 +112,32 @@ struct Out {
     hebb: MnistOverlaps,
 }
 
-/// The training of one run: the rule's settings and its batch.
-fn training(a: &GeneralizeArgs, p: usize, seed: u64) -> (GdConfig, Option<usize>) {
-    let precision = a.precision.into();
+/// The training of the command line's protocol.
+fn training(a: &GeneralizeArgs) -> MnistTraining {
     match a.training_protocol.unwrap_or(TrainingProtocolArg::Authors) {
-        TrainingProtocolArg::Authors => (
-            GdConfig {
-                beta: 0.1,
-                init: Init::Random,
-                init_scale: 1.0,
-                seed,
-                snapshots: vec![],
-                precision,
-                ..GdConfig::new(100.0, 301)
-            },
-            Some(p.min(AUTHORS_BATCH)),
-        ),
-        TrainingProtocolArg::FullBatch => (
-            GdConfig {
-                beta: a.beta,
-                lr: a.lr,
-                precision,
-                ..GdConfig::paper(a.epochs)
-            },
-            None,
-        ),
+        TrainingProtocolArg::Authors => MnistTraining::Authors(a.precision.into()),
+        TrainingProtocolArg::FullBatch => MnistTraining::FullBatch(GdConfig {
+            beta: a.beta,
+            lr: a.lr,
+            precision: a.precision.into(),
+            ..GdConfig::paper(a.epochs)
+        }),
     }
 }
 
-/// One coupling matrix's sets and, per test start, its label agreement (1 or 0).
-type Measured = (Vec<SetResult>, Vec<f64>);
-
-/// What one seed measured.
-struct SeedRun {
-    lambda_eff: f64,
-    pl: Measured,
-    hebb: Measured,
-}
-
-/// The sets measured under couplings `j` and, per test start, whether its
-/// label agrees with its final state's nearest training digit (1 or 0), eq. (D7).
-fn measure_mnist(
-    j: DMatrix<f64>,
-    starts: &[StartSet],
-    train_labels: &[u8],
-    test_labels: &[u8],
-    protocol: &Protocol,
-) -> anyhow::Result<Measured> {
-    let net = Network::new(j)?;
-    let dynamics = DynamicsOptions {
-        schedule: Schedule::Synchronous,
-        max_steps: CONVERGE_CAP,
-        seed: 0,
-    };
-    let sets = measure(&net, starts, &starts[..1], protocol, &dynamics)?;
-    let finals = protocol
-        .relax(&net, starts[1].configs.clone(), &dynamics)?
-        .states;
-    let nearest = nearest_indices(&finals, &starts[0].configs);
-    let agree = nearest
-        .iter()
-        .zip(test_labels)
-        .map(|(&k, &l)| if train_labels[k] == l { 1.0 } else { 0.0 })
-        .collect();
-    Ok((sets, agree))
-}
-
-/// Draws the training digits of `seed`, trains PL, builds Hebb, measures both.
-fn one_seed(
-    a: &GeneralizeArgs,
-    set: &Mnist14,
-    p: usize,
-    seed: u64,
-    protocol: &Protocol,
-) -> anyhow::Result<SeedRun> {
-    let (xi, train_labels) = set.patterns(MnistSplit::Train, &set.shuffled_train(p, seed)?)?;
-    let (test, test_labels) = set.patterns(MnistSplit::Test, &(0..a.test).collect::<Vec<_>>())?;
-    let starts = [
-        StartSet::new("train", xi.clone())?,
-        StartSet::new("test", test)?,
-        StartSet::new("random", random_configurations(N, a.random, seed)?)?,
-    ];
-    let coupling = match a.coupling {
-        GenCouplingArg::Asymmetric => Coupling::Asymmetric,
-        GenCouplingArg::Symmetric => Coupling::Symmetric,
-    };
-    let (cfg, batch) = training(a, p, seed);
-    let rule = match batch {
-        Some(b) => PlTraining::MiniBatch(cfg.clone(), b),
-        None => PlTraining::GradientDescent(cfg.clone()),
-    };
-    let j = rules::pseudo_likelihood(&xi, coupling, &rule)?;
-    Ok(SeedRun {
-        lambda_eff: mean_effective_norm(&j, cfg.beta),
-        pl: measure_mnist(j, &starts, &train_labels, &test_labels, protocol)?,
-        hebb: measure_mnist(
-            rules::hebb(&xi)?,
-            &starts,
-            &train_labels,
-            &test_labels,
-            protocol,
-        )?,
-    })
+/// The point of the command line ([`run_point`]).
+fn point(a: &GeneralizeArgs, protocol: Protocol) -> MnistPoint {
+    MnistPoint {
+        alpha: a.alpha,
+        test: a.test,
+        random: a.random,
+        coupling: match a.coupling {
+            GenCouplingArg::Asymmetric => Coupling::Asymmetric,
+            GenCouplingArg::Symmetric => Coupling::Symmetric,
+        },
+        training: training(a),
+        protocol,
+    }
 }
 
 /// Runs `plam generalize --data mnist`.
@@ -230,22 +151,23 @@ pub fn run(a: &GeneralizeArgs, protocol: Protocol) -> anyhow::Result<()> {
         bail!("--test {} exceeds the 10000 test digits", a.test);
     }
     let seeds: Vec<u64> = (0..a.seeds as u64).map(|k| a.seed + k).collect();
+    let pt = point(a, protocol);
     let runs = seeds
         .iter()
-        .map(|&s| one_seed(a, &set, p, s, &protocol))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .map(|&s| run_point(&set, &pt, s))
+        .collect::<plam::Result<Vec<_>>>()?;
     // One seed: errors over the test starts; several: over the seeds' means (M40).
-    let combine = |f: &dyn Fn(&SeedRun) -> &Measured| -> anyhow::Result<MnistOverlaps> {
-        let sets: Vec<_> = runs.iter().map(|r| f(r).0.clone()).collect();
+    let combine = |f: &dyn Fn(&MnistRun) -> &Measured| -> anyhow::Result<MnistOverlaps> {
+        let sets: Vec<_> = runs.iter().map(|r| f(r).sets.clone()).collect();
         let agree: Vec<f64> = match runs.as_slice() {
-            [one] => f(one).1.clone(),
-            _ => runs.iter().map(|r| mean_sem(&f(r).1).0).collect(),
+            [one] => f(one).agreement.clone(),
+            _ => runs.iter().map(|r| mean_sem(&f(r).agreement).0).collect(),
         };
         Ok(MnistOverlaps::new(combine_seeds(&sets)?, &agree))
     };
     let (lambda_eff, lambda_eff_err) =
         mean_sem(&runs.iter().map(|r| r.lambda_eff).collect::<Vec<_>>());
-    let (cfg, batch) = training(a, p, a.seed);
+    let (cfg, batch) = pt.training.config(p, a.seed);
     let out = Out {
         data: "mnist",
         n: N,
