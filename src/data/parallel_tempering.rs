@@ -1,5 +1,6 @@
 //! Parallel tempering for the Edwards–Anderson spin glass, with equilibration
-//! judged by evidence (theory/spin_glass.md, eqs. (G4)–(G10)).
+//! judged by evidence on the energy and the overlap (theory/spin_glass.md,
+//! eqs. (G4)–(G12)).
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -10,7 +11,7 @@ use super::spin_glass::EaInstance;
 use crate::error::ensure;
 use crate::numerics::autocorrelation::integrated_time;
 use crate::numerics::rng;
-use crate::numerics::statistics::mean_sem;
+use crate::numerics::statistics::{jackknife, mean_sem};
 use crate::{Error, Result};
 
 /// Blocks compared by the logarithmic-binning test (G6).
@@ -19,9 +20,19 @@ const LOG_BINS_COMPARED: usize = 3;
 /// The standard errors by which compared blocks may differ, (G6).
 const LOG_BIN_SIGMAS: f64 = 3.0;
 
+/// Target configurations kept per chain and block for the overlap of the
+/// logarithmic binning, (G11): evenly spaced, so long blocks cost no memory.
+const SNAPSHOTS_PER_BLOCK: usize = 16;
+
 /// Sweeps measured before τ_int is first estimated (and at least as many
 /// as equilibration took).
 const MIN_TAU_SWEEPS: usize = 2000;
+
+/// Lengths of the first production stretch in units of the longer τ_int
+/// before the spacing is fixed (G12): Sokal's relative error
+/// √(2(2W + 1)/n) with W ≈ 6τ is then ≈ 0.5 per chain, ≈ 0.5/√chains for
+/// their mean (0.17 with 8 chains), so 2τ from it rarely falls below 1.5τ.
+const TAU_LENGTHS: f64 = 100.0;
 
 /// What to sample and how.
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +43,7 @@ pub struct PtOptions {
     pub t_max: f64,
     /// Number M of temperatures (geometric between t and t_max).
     pub temperatures: usize,
-    /// Independent chains (full ladders), at least 2.
+    /// Independent chains (full ladders), at least 3.
     pub chains: usize,
     /// Samples to return at the target temperature (spread over the chains).
     pub samples: usize,
@@ -73,9 +84,10 @@ impl PtOptions {
         ensure((1..=256).contains(&self.temperatures), || {
             format!("between 1 and 256 temperatures, got {}", self.temperatures)
         })?;
-        ensure((2..=1024).contains(&self.chains), || {
+        ensure((3..=1024).contains(&self.chains), || {
             format!(
-                "between 2 and 1024 independent chains (errors and P(q) need two), got {}",
+                "between 3 and 1024 independent chains (the overlap's jackknife error, (G11), \
+                 needs a pair of chains without any one of them), got {}",
                 self.chains
             )
         })?;
@@ -99,6 +111,28 @@ struct Chain {
     accepted: Vec<u64>,
     attempted: Vec<u64>,
     sweeps: usize,
+}
+
+/// What a stretch of sweeps recorded at the target temperature, one value
+/// per sweep.
+#[derive(Default)]
+struct Trace {
+    /// Energy per spin.
+    energy: Vec<f64>,
+    /// Overlap (G12) with the chain's reference (empty without one).
+    overlap: Vec<f64>,
+}
+
+impl Trace {
+    fn extend(&mut self, other: Trace) {
+        self.energy.extend(other.energy);
+        self.overlap.extend(other.overlap);
+    }
+}
+
+/// q = (1/N) Σ_i a_i b_i (eq. (G9)).
+fn overlap(a: &[i8], b: &[i8]) -> f64 {
+    a.iter().zip(b).map(|(&x, &y)| (x * y) as i64).sum::<i64>() as f64 / a.len() as f64
 }
 
 impl Chain {
@@ -151,19 +185,56 @@ impl Chain {
         self.sweeps += 1;
     }
 
-    /// Runs `sweeps` steps, returning the target energy per spin after each.
-    fn run(&mut self, inst: &EaInstance, betas: &[f64], sweeps: usize) -> Vec<f64> {
+    /// Runs `sweeps` steps, recording after each the target energy per spin
+    /// and, given a reference, the target configuration's overlap with it.
+    fn run(
+        &mut self,
+        inst: &EaInstance,
+        betas: &[f64],
+        sweeps: usize,
+        reference: Option<&[i8]>,
+    ) -> Trace {
         let n = inst.n() as f64;
-        (0..sweeps)
-            .map(|_| {
-                self.step(inst, betas);
-                self.energies[0] / n
-            })
-            .collect()
+        let mut t = Trace::default();
+        for _ in 0..sweeps {
+            self.step(inst, betas);
+            t.energy.push(self.energies[0] / n);
+            if let Some(r) = reference {
+                t.overlap.push(overlap(&self.configs[0], r));
+            }
+        }
+        t
+    }
+
+    /// Runs `sweeps` steps, returning the mean target energy per spin and
+    /// [`SNAPSHOTS_PER_BLOCK`] (or `sweeps`, if fewer) evenly spaced target
+    /// configurations, the last one after the last sweep.
+    fn run_block(&mut self, inst: &EaInstance, betas: &[f64], sweeps: usize) -> BlockTrace {
+        let every = (sweeps / SNAPSHOTS_PER_BLOCK).max(1);
+        let (mut sum, mut done) = (0.0, 0);
+        let mut snapshots = Vec::with_capacity(SNAPSHOTS_PER_BLOCK);
+        while done < sweeps {
+            let len = every.min(sweeps - done);
+            sum += self.run(inst, betas, len, None).energy.iter().sum::<f64>();
+            snapshots.push(self.configs[0].clone());
+            done += len;
+        }
+        BlockTrace {
+            energy: sum / sweeps as f64,
+            snapshots,
+        }
     }
 }
 
-/// One block of the logarithmic-binning test (G6).
+/// One chain's record of a logarithmic-binning block.
+struct BlockTrace {
+    /// Mean target energy per spin over the block.
+    energy: f64,
+    /// Target configurations at evenly spaced times of the block.
+    snapshots: Vec<Vec<i8>>,
+}
+
+/// One block of the logarithmic-binning test (G6), (G11).
 #[derive(Debug, Clone, Serialize)]
 pub struct LogBin {
     /// First sweep of the block.
@@ -174,6 +245,10 @@ pub struct LogBin {
     pub energy_per_spin: f64,
     /// Standard error over the chains.
     pub err: f64,
+    /// Mean squared overlap q² between pairs of chains over the block (G11).
+    pub overlap_sq: f64,
+    /// Its jackknife error over the chains.
+    pub overlap_sq_err: f64,
 }
 
 /// What the sampler produced and the evidence of its equilibrium.
@@ -183,15 +258,20 @@ pub struct PtResult {
     pub ladder: Vec<f64>,
     /// Exchange acceptance of each neighbouring pair, over all chains.
     pub acceptance: Vec<f64>,
-    /// Sweeps until (G6) held.
+    /// Sweeps until (G6) held for the energy and the overlap (G11).
     pub equilibration_sweeps: usize,
     /// The logarithmic-binning blocks of the equilibration.
     pub log_binning: Vec<LogBin>,
-    /// τ_int of the target energy (sweeps, eq. (G7)), its error and window.
+    /// τ_int of the target energy (sweeps, eq. (G7)).
     pub tau_int: f64,
     /// Its error.
     pub tau_int_err: f64,
-    /// Sweeps between samples, ⌈2τ_int⌉ from the first estimate.
+    /// τ_int of the target overlap with a frozen reference (sweeps, (G12)).
+    pub tau_int_overlap: f64,
+    /// Its error.
+    pub tau_int_overlap_err: f64,
+    /// Sweeps between samples, ⌈2 max(τ_int, τ_int^q)⌉ from the first
+    /// estimates (G12).
     pub spacing: usize,
     /// Production sweeps per chain.
     pub production_sweeps: usize,
@@ -214,8 +294,32 @@ pub struct PtResult {
     pub samples: Vec<Vec<i8>>,
 }
 
-/// Equilibrates in doubling blocks until (G6) holds; returns the sweeps
-/// spent and the blocks.
+/// The block's mean q² over all pairs of chains and its jackknife error
+/// over the chains (G11).
+fn block_overlap_sq(blocks: &[BlockTrace]) -> (f64, f64) {
+    let c = blocks.len();
+    let mut q2 = vec![0.0; c * c];
+    for a in 0..c {
+        for b in a + 1..c {
+            let (x, y) = (&blocks[a].snapshots, &blocks[b].snapshots);
+            let sum: f64 = x.iter().zip(y).map(|(s, t)| overlap(s, t).powi(2)).sum();
+            q2[a * c + b] = sum / x.len() as f64;
+        }
+    }
+    jackknife(c, |skip| {
+        let (mut sum, mut pairs) = (0.0, 0usize);
+        for a in (0..c).filter(|&a| Some(a) != skip) {
+            for b in (a + 1..c).filter(|&b| Some(b) != skip) {
+                sum += q2[a * c + b];
+                pairs += 1;
+            }
+        }
+        sum / pairs as f64
+    })
+}
+
+/// Equilibrates in doubling blocks until (G6) holds for the energy and the
+/// overlap (G11); returns the sweeps spent and the blocks.
 fn equilibrate(
     chains: &mut [Chain],
     inst: &EaInstance,
@@ -230,45 +334,67 @@ fn equilibrate(
         if done + len > max_sweeps {
             return Err(Error::NoSolution(format!(
                 "not equilibrated after {done} sweeps (the budget is {max_sweeps}): the last \
-                 blocks' energies {:?} still drift; raise --max-sweeps or add temperatures",
-                bins.iter()
-                    .rev()
-                    .take(LOG_BINS_COMPARED)
-                    .map(|b| format!("{:.5} ± {:.5}", b.energy_per_spin, b.err))
-                    .collect::<Vec<_>>()
+                 blocks' energies per spin {:?} or squared overlaps {:?} still drift; raise \
+                 --max-sweeps or add temperatures",
+                last_bins(&bins, |b| (b.energy_per_spin, b.err)),
+                last_bins(&bins, |b| (b.overlap_sq, b.overlap_sq_err)),
             )));
         }
-        let means: Vec<f64> = chains
+        let blocks: Vec<BlockTrace> = chains
             .par_iter_mut()
-            .map(|c| {
-                let e = c.run(inst, betas, len);
-                e.iter().sum::<f64>() / len as f64
-            })
+            .map(|c| c.run_block(inst, betas, len))
             .collect();
+        let means: Vec<f64> = blocks.iter().map(|b| b.energy).collect();
         let (m, err) = mean_sem(&means);
+        let (overlap_sq, overlap_sq_err) = block_overlap_sq(&blocks);
         bins.push(LogBin {
             from: done,
             to: done + len,
             energy_per_spin: m,
             err,
+            overlap_sq,
+            overlap_sq_err,
         });
         done += len;
         progress(done as f64 / max_sweeps as f64);
-        if k >= 4 && log_bins_agree(&bins) {
+        if equilibrated(&bins) {
             return Ok((done, bins));
         }
     }
     unreachable!("the loop returns")
 }
 
-/// (G6): the last three blocks agree pairwise within 3 combined errors.
-fn log_bins_agree(bins: &[LogBin]) -> bool {
-    let last = &bins[bins.len() - LOG_BINS_COMPARED..];
-    last.iter().enumerate().all(|(a, x)| {
-        last[a + 1..].iter().all(|y| {
-            (x.energy_per_spin - y.energy_per_spin).abs()
-                <= LOG_BIN_SIGMAS * x.err.hypot(y.err) + 1e-12
+/// (G6) and (G11): at least five blocks, and the last three agree in the
+/// energy and in the squared overlap.
+fn equilibrated(bins: &[LogBin]) -> bool {
+    bins.len() >= 5
+        && log_bins_agree(bins, |b| (b.energy_per_spin, b.err))
+        && log_bins_agree(bins, |b| (b.overlap_sq, b.overlap_sq_err))
+}
+
+/// The last blocks' values of one observable, for an error message.
+fn last_bins(bins: &[LogBin], of: impl Fn(&LogBin) -> (f64, f64)) -> Vec<String> {
+    bins.iter()
+        .rev()
+        .take(LOG_BINS_COMPARED)
+        .map(|b| {
+            let (v, e) = of(b);
+            format!("{v:.5} ± {e:.5}")
         })
+        .collect()
+}
+
+/// (G6): the last three blocks' values `of` (value, error) agree pairwise
+/// within 3 combined errors.
+fn log_bins_agree(bins: &[LogBin], of: impl Fn(&LogBin) -> (f64, f64)) -> bool {
+    let last: Vec<(f64, f64)> = bins[bins.len() - LOG_BINS_COMPARED..]
+        .iter()
+        .map(of)
+        .collect();
+    last.iter().enumerate().all(|(a, x)| {
+        last[a + 1..]
+            .iter()
+            .all(|y| (x.0 - y.0).abs() <= LOG_BIN_SIGMAS * x.1.hypot(y.1) + 1e-12)
     })
 }
 
@@ -291,89 +417,133 @@ pub fn sample(
         equilibrate(&mut chains, inst, &betas, opts.max_sweeps, &|f| {
             progress(0.1 * f)
         })?;
-    // First production stretch: τ_int, then the spacing of the samples.
-    let first = MIN_TAU_SWEEPS.max(equilibration_sweeps);
-    let mut series: Vec<Vec<f64>> = chains
-        .par_iter_mut()
-        .map(|c| c.run(inst, &betas, first))
+    // Chain c's overlap is measured against chain c + 1's equilibrated
+    // target configuration, frozen (G12).
+    let references: Vec<Vec<i8>> = (0..chains.len())
+        .map(|c| chains[(c + 1) % chains.len()].configs[0].clone())
         .collect();
-    // A series too short for Sokal's window is extended by doubling, within
-    // the sweep budget.
-    let tau0 = loop {
-        match mean_tau(&series) {
-            Ok(t) => break t,
-            Err(e) if series[0].len() * 2 > opts.max_sweeps => return Err(e),
-            Err(_) => {
-                let more = series[0].len();
-                let extra: Vec<Vec<f64>> = chains
-                    .par_iter_mut()
-                    .map(|c| c.run(inst, &betas, more))
-                    .collect();
-                for (s, e) in series.iter_mut().zip(extra) {
+    let run_all = |chains: &mut [Chain], sweeps: usize| -> Vec<Trace> {
+        chains
+            .par_iter_mut()
+            .zip(&references)
+            .map(|(c, r)| c.run(inst, &betas, sweeps, Some(r)))
+            .collect()
+    };
+    // First production stretch: the τ_int, then the spacing of the samples.
+    // A series too short for Sokal's window, or shorter than TAU_LENGTHS
+    // τ_int, is extended by doubling, within the sweep budget.
+    let mut series = run_all(&mut chains, MIN_TAU_SWEEPS.max(equilibration_sweeps));
+    let (tau_e, tau_q) = loop {
+        let taus = mean_tau(&series, |t| &t.energy)
+            .and_then(|e| Ok((e, mean_tau(&series, |t| &t.overlap)?)));
+        let len = series[0].energy.len();
+        match taus {
+            Ok((e, q)) if len as f64 >= TAU_LENGTHS * e.max(q) => break (e, q),
+            Err(e) if len * 2 > opts.max_sweeps => return Err(e),
+            Ok(_) if len * 2 > opts.max_sweeps => {
+                return Err(Error::NoSolution(format!(
+                    "τ_int needs a series of {TAU_LENGTHS} τ_int, more than half the sweep \
+                     budget {}; raise --max-sweeps",
+                    opts.max_sweeps
+                )))
+            }
+            _ => {
+                for (s, e) in series.iter_mut().zip(run_all(&mut chains, len)) {
                     s.extend(e);
                 }
             }
         }
     };
-    let spacing = (2.0 * tau0).ceil().max(1.0) as usize;
+    let spacing = (2.0 * tau_e.max(tau_q)).ceil().max(1.0) as usize;
     let per_chain = opts.samples.div_ceil(opts.chains);
     let done_chains = std::sync::atomic::AtomicUsize::new(0);
-    let collected: Vec<(Vec<Vec<i8>>, Vec<f64>)> = chains
+    let collected: Vec<(Vec<Vec<i8>>, Trace)> = chains
         .par_iter_mut()
-        .map(|c| {
+        .zip(&references)
+        .map(|(c, r)| {
             let mut configs = Vec::with_capacity(per_chain);
-            let mut energies = Vec::with_capacity(per_chain * spacing);
+            let mut trace = Trace::default();
             for _ in 0..per_chain {
-                energies.extend(c.run(inst, &betas, spacing));
+                trace.extend(c.run(inst, &betas, spacing, Some(r)));
                 configs.push(c.configs[0].clone());
             }
             let d = done_chains.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(0.1 + 0.9 * d as f64 / opts.chains as f64);
-            (configs, energies)
+            (configs, trace)
         })
         .collect();
-    for (s, (_, e)) in series.iter_mut().zip(&collected) {
-        s.extend_from_slice(e);
+    let mut samples = Vec::with_capacity(collected.len());
+    for (s, (configs, t)) in series.iter_mut().zip(collected) {
+        s.extend(t);
+        samples.push(configs);
     }
     finish(
         inst,
         opts,
-        ladder,
         &chains,
-        series,
-        collected,
-        (equilibration_sweeps, log_binning),
-        spacing,
+        Production {
+            ladder,
+            series,
+            samples,
+            equilibration_sweeps,
+            log_binning,
+            spacing,
+        },
     )
 }
 
-/// The mean τ_int over the chains' series (G7).
-fn mean_tau(series: &[Vec<f64>]) -> Result<f64> {
-    let taus: Result<Vec<f64>> = series.iter().map(|s| Ok(integrated_time(s)?.tau)).collect();
+/// The mean τ_int over the chains of one of their series (G7).
+fn mean_tau(series: &[Trace], of: impl Fn(&Trace) -> &Vec<f64>) -> Result<f64> {
+    let taus: Result<Vec<f64>> = series
+        .iter()
+        .map(|s| Ok(integrated_time(of(s))?.tau))
+        .collect();
     let taus = taus?;
     Ok(taus.iter().sum::<f64>() / taus.len() as f64)
 }
 
-/// Assembles the estimates (G7)–(G10) from the production data.
-#[allow(clippy::too_many_arguments)]
+/// The mean τ_int over the chains of one of their series and the mean of
+/// its errors (G7).
+fn tau_and_error(series: &[Trace], of: impl Fn(&Trace) -> &Vec<f64>) -> Result<(f64, f64)> {
+    let taus: Result<Vec<_>> = series.iter().map(|s| integrated_time(of(s))).collect();
+    let taus = taus?;
+    let k = taus.len() as f64;
+    Ok((
+        taus.iter().map(|t| t.tau).sum::<f64>() / k,
+        taus.iter().map(|t| t.error).sum::<f64>() / k,
+    ))
+}
+
+/// What the production run recorded, chain by chain.
+struct Production {
+    /// The temperatures, T_0 the target.
+    ladder: Vec<f64>,
+    /// Every production sweep's target energy and overlap.
+    series: Vec<Trace>,
+    /// The samples taken every `spacing` sweeps.
+    samples: Vec<Vec<Vec<i8>>>,
+    /// Sweeps the equilibration took.
+    equilibration_sweeps: usize,
+    /// Its logarithmic-binning blocks.
+    log_binning: Vec<LogBin>,
+    /// Sweeps between samples.
+    spacing: usize,
+}
+
+/// Assembles the estimates (G7)–(G10), (G12) from the production data.
 fn finish(
     inst: &EaInstance,
     opts: &PtOptions,
-    ladder: Vec<f64>,
     chains: &[Chain],
-    series: Vec<Vec<f64>>,
-    collected: Vec<(Vec<Vec<i8>>, Vec<f64>)>,
-    (equilibration_sweeps, log_binning): (usize, Vec<LogBin>),
-    spacing: usize,
+    p: Production,
 ) -> Result<PtResult> {
     let n = inst.n() as f64;
     let beta = 1.0 / opts.t;
-    let taus: Result<Vec<_>> = series.iter().map(|s| integrated_time(s)).collect();
-    let taus = taus?;
-    let tau_int = taus.iter().map(|t| t.tau).sum::<f64>() / taus.len() as f64;
-    let tau_int_err = taus.iter().map(|t| t.error).sum::<f64>() / taus.len() as f64;
+    let (tau_int, tau_int_err) = tau_and_error(&p.series, |t| &t.energy)?;
+    let (tau_int_overlap, tau_int_overlap_err) = tau_and_error(&p.series, |t| &t.overlap)?;
     let (mut e_means, mut c_values) = (Vec::new(), Vec::new());
-    for s in &series {
+    for s in &p.series {
+        let s = &s.energy;
         let m = s.iter().sum::<f64>() / s.len() as f64;
         let v = s.iter().map(|e| (e - m) * (e - m)).sum::<f64>() / s.len() as f64;
         e_means.push(m);
@@ -382,9 +552,9 @@ fn finish(
     let (energy_per_spin, energy_per_spin_err) = mean_sem(&e_means);
     let (specific_heat, specific_heat_err) = mean_sem(&c_values);
     let (mut qs, mut plus, mut minus) = (Vec::new(), 0usize, 0usize);
-    for w in collected.windows(2) {
-        for (a, b) in w[0].0.iter().zip(&w[1].0) {
-            let q = a.iter().zip(b).map(|(x, y)| (x * y) as f64).sum::<f64>() / n;
+    for w in p.samples.windows(2) {
+        for (a, b) in w[0].iter().zip(&w[1]) {
+            let q = overlap(a, b);
             if q > 0.0 {
                 plus += 1;
             } else if q < 0.0 {
@@ -395,12 +565,10 @@ fn finish(
     }
     let signed = (plus + minus).max(1) as f64;
     let q_asymmetry = (plus as f64 - minus as f64) / signed;
-    let (mut accepted, mut attempted) = (
-        vec![0u64; ladder.len().saturating_sub(1)],
-        vec![0u64; ladder.len().saturating_sub(1)],
-    );
+    let rungs = p.ladder.len().saturating_sub(1);
+    let (mut accepted, mut attempted) = (vec![0u64; rungs], vec![0u64; rungs]);
     for c in chains {
-        for k in 0..accepted.len() {
+        for k in 0..rungs {
             accepted[k] += c.accepted[k];
             attempted[k] += c.attempted[k];
         }
@@ -410,20 +578,19 @@ fn finish(
         .zip(&attempted)
         .map(|(&a, &t)| a as f64 / t.max(1) as f64)
         .collect();
-    let samples: Vec<Vec<i8>> = collected
-        .into_iter()
-        .flat_map(|(c, _)| c)
-        .take(opts.samples)
-        .collect();
+    let production_sweeps = p.series[0].energy.len();
+    let samples: Vec<Vec<i8>> = p.samples.into_iter().flatten().take(opts.samples).collect();
     Ok(PtResult {
-        ladder,
+        ladder: p.ladder,
         acceptance,
-        equilibration_sweeps,
-        log_binning,
+        equilibration_sweeps: p.equilibration_sweeps,
+        log_binning: p.log_binning,
         tau_int,
         tau_int_err,
-        spacing,
-        production_sweeps: series[0].len(),
+        tau_int_overlap,
+        tau_int_overlap_err,
+        spacing: p.spacing,
+        production_sweeps,
         energy_per_spin,
         energy_per_spin_err,
         specific_heat,
@@ -433,4 +600,60 @@ fn finish(
         q_asymmetry_z: q_asymmetry * signed.sqrt(),
         samples,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bins(values: &[(f64, f64)]) -> Vec<LogBin> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(k, &(e, q2))| LogBin {
+                from: (1 << k) - 1,
+                to: (1 << (k + 1)) - 1,
+                energy_per_spin: e,
+                err: 0.01,
+                overlap_sq: q2,
+                overlap_sq_err: 0.001,
+            })
+            .collect()
+    }
+
+    /// The energy alone does not declare equilibrium: with flat energies a
+    /// squared overlap still rising by 10 of its errors per block fails
+    /// (G11), and passes once it is flat.
+    #[test]
+    fn equilibrium_needs_the_overlap_as_well_as_the_energy() {
+        let flat_e = [(-1.2, 0.0); 2];
+        let rising = [(-1.2, 0.01), (-1.2, 0.02), (-1.2, 0.03)];
+        let settled = [(-1.2, 0.03), (-1.2, 0.031), (-1.2, 0.0295)];
+        assert!(!equilibrated(&bins(&[flat_e.as_slice(), &rising].concat())));
+        assert!(equilibrated(&bins(&[flat_e.as_slice(), &settled].concat())));
+        let drifting_e = [(-1.1, 0.03), (-1.15, 0.03), (-1.2, 0.03)];
+        assert!(!equilibrated(&bins(
+            &[flat_e.as_slice(), &drifting_e].concat()
+        )));
+        // Fewer than five blocks never count.
+        assert!(!equilibrated(&bins(&settled)));
+    }
+
+    /// Three chains with one snapshot each: the pairs' q² are 1, 1/9 and
+    /// 1/9 (overlaps 1, −1/3, −1/3 on three spins), their mean 11/27, and
+    /// each leave-one-out keeps one pair (1/9, 1/9, 1), so the jackknife
+    /// error is √(2/3 · Σ(θ_{−i} − 11/27)²); 1e-15 is rounding.
+    #[test]
+    fn block_overlap_is_the_mean_over_pairs_with_its_jackknife() {
+        let snap = |s: [i8; 3]| BlockTrace {
+            energy: 0.0,
+            snapshots: vec![s.to_vec()],
+        };
+        let blocks = [snap([1, 1, 1]), snap([1, 1, 1]), snap([1, -1, -1])];
+        let (m, err) = block_overlap_sq(&blocks);
+        assert!((m - 11.0 / 27.0).abs() < 1e-15);
+        let leave = [1.0 / 9.0, 1.0 / 9.0, 1.0];
+        let ss: f64 = leave.iter().map(|v| (v - 11.0 / 27.0_f64).powi(2)).sum();
+        assert!((err - (2.0 / 3.0 * ss).sqrt()).abs() < 1e-15);
+    }
 }

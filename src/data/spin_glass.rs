@@ -111,16 +111,11 @@ impl EaInstance {
             .sum()
     }
 
-    /// H(s) = −Σ_⟨ij⟩ J_ij s_i s_j (eq. (G1)).
+    /// H(s) = −Σ_⟨ij⟩ J_ij s_i s_j = −½ Σ_i s_i h_i (eq. (G1)): every bond
+    /// is counted from both of its ends.
     pub fn energy(&self, s: &[i8]) -> f64 {
-        let l = self.l;
-        -(0..self.n())
-            .map(|i| {
-                let (row, col) = (i / l, i % l);
-                let east = row * l + (col + 1) % l;
-                let south = ((row + 1) % l) * l + col;
-                s[i] as f64 * (self.right[i] * s[east] as f64 + self.down[i] * s[south] as f64)
-            })
+        -0.5 * (0..self.n())
+            .map(|i| s[i] as f64 * self.local_field(s, i))
             .sum::<f64>()
     }
 
@@ -218,6 +213,15 @@ mod tests {
         // rounding of 50 terms of size O(1).
         let quad = -0.5 * sv.dot(&(&j * &sv));
         assert!((inst.energy(&s) - quad).abs() < 1e-12);
+        // The bond sum (G1) over each site's right and lower bonds, written
+        // out with the lattice's own indexing: the same rounding bound.
+        let bonds: f64 = (0..25)
+            .map(|i| {
+                let (east, south) = (i / 5 * 5 + (i % 5 + 1) % 5, (i + 5) % 25);
+                s[i] as f64 * (inst.right[i] * s[east] as f64 + inst.down[i] * s[south] as f64)
+            })
+            .sum();
+        assert!((inst.energy(&s) + bonds).abs() < 1e-12);
         // Every site has four distinct neighbours and |bonds| = 2N.
         let nonzero = j.iter().filter(|&&x| x != 0.0).count();
         assert_eq!(nonzero, 4 * 25);

@@ -3,8 +3,9 @@
 //! against exact enumeration (⟨E⟩/N and C/N at several temperatures, L = 4
 //! and, at full size, L = 5, Gaussian and ±1 bonds; theory/spin_glass.md
 //! (G3)), and at the size the generalization experiment uses (L = 32,
-//! T = 0.99) by the evidence of equilibrium: the logarithmic binning (G6),
-//! the exchange along the ladder and the symmetry of P(q) (G10).
+//! T = 0.99) by the evidence of equilibrium: the logarithmic binning of the
+//! energy and of the overlap (G6), (G11), the exchange along the ladder and
+//! the symmetry of P(q) (G10) of samples spaced by the overlap's τ_int (G12).
 
 use std::path::Path;
 
@@ -196,12 +197,16 @@ fn large_checks(r: &LargeRun) -> Vec<Check> {
             4.0,
         )
         .note(format!(
-            "(G10) four standard errors of a fair sign; equilibrated after {} sweeps by (G6); \
-             ⟨E⟩/N = {} ± {}, τ_int = {} sweeps",
+            "(G10) four standard errors of a fair sign; equilibrated after {} sweeps by (G6), \
+             (G11); ⟨E⟩/N = {} ± {}, τ_int = {} sweeps (energy), {} ± {} (overlap, (G12)), \
+             samples every {} sweeps",
             r.result.equilibration_sweeps,
             num(r.result.energy_per_spin),
             num(r.result.energy_per_spin_err),
-            num(r.result.tau_int)
+            num(r.result.tau_int),
+            num(r.result.tau_int_overlap),
+            num(r.result.tau_int_overlap_err),
+            r.result.spacing
         )),
         Check::at_least(
             format!("smallest exchange acceptance, {tag}"),
@@ -235,7 +240,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     checks.extend(large_checks(&large));
     let figure = Figure::new(
         "2D Edwards–Anderson spin glass: parallel tempering against exact enumeration",
-        3,
+        2,
         vec![
             curve_panel(
                 &exact,
@@ -250,6 +255,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
                 |s| (s.specific_heat, s.specific_heat_err),
             ),
             binning_panel(&large),
+            overlap_binning_panel(&large),
         ],
     );
     let meta = Metadata {
@@ -349,5 +355,27 @@ fn binning_panel(r: &LargeRun) -> Panel {
             ],
             Dash::Dashed,
             palette::BLACK,
+        ))
+}
+
+/// The squared overlap's logarithmic binning of the large run (G11): block
+/// means against the block's last sweep (log axis).
+fn overlap_binning_panel(r: &LargeRun) -> Panel {
+    let bins = &r.result.log_binning;
+    Panel::new("sweeps (end of block)", "⟨q²⟩ over the block")
+        .title(format!(
+            "(d) equilibration of the overlap, L = {}, T = {}",
+            r.l, r.t
+        ))
+        .x_log()
+        .legend(LegendAt::UpperLeft)
+        .with(Series::points(
+            format!(
+                "log-binning blocks (G11); τ_int^q = {:.1} sweeps",
+                r.result.tau_int_overlap
+            ),
+            bins.iter().map(|b| (b.to as f64, b.overlap_sq)).collect(),
+            bins.iter().map(|b| b.overlap_sq_err).collect(),
+            palette::BLUE,
         ))
 }
