@@ -120,9 +120,14 @@ impl Msa {
         }
         let focus_ix = match focus {
             None => None,
-            Some(f) => Some(records.iter().position(|r| r.name.starts_with(f)).ok_or_else(
-                || Error::InvalidInput(format!("no sequence name starts with focus '{f}'")),
-            )?),
+            Some(f) => Some(
+                records
+                    .iter()
+                    .position(|r| r.name.starts_with(f))
+                    .ok_or_else(|| {
+                        Error::InvalidInput(format!("no sequence name starts with focus '{f}'"))
+                    })?,
+            ),
         };
         let columns: Vec<usize> = match focus_ix {
             None => (0..width).collect(),
@@ -130,7 +135,9 @@ impl Msa {
                 .filter(|&c| records[k].columns[c] != b'-')
                 .collect(),
         };
-        ensure(!columns.is_empty(), || "the focus sequence has no residue".into())?;
+        ensure(!columns.is_empty(), || {
+            "the focus sequence has no residue".into()
+        })?;
         let start = focus_ix.map_or(1, |k| range_start(&records[k].name, focus.unwrap()));
         let numbering = columns.iter().map(|&c| c + start).collect();
         let mut kept = Vec::new();
@@ -216,8 +223,15 @@ impl Msa {
         match self.focus {
             None => vec!['-'; self.n_sites],
             Some(k) => {
-                let s = self.kept.iter().position(|&r| r == k).expect("focus is kept");
-                self.sequence(s).iter().map(|&c| self.alphabet.symbol(c)).collect()
+                let s = self
+                    .kept
+                    .iter()
+                    .position(|&r| r == k)
+                    .expect("focus is kept");
+                self.sequence(s)
+                    .iter()
+                    .map(|&c| self.alphabet.symbol(c))
+                    .collect()
             }
         }
     }
@@ -249,7 +263,9 @@ fn read_records(text: &str, alphabet: &Alphabet) -> Result<Vec<Record>> {
         let line = raw.trim_end();
         if let Some(name) = line.strip_prefix('>') {
             let name = name.trim().to_string();
-            ensure(!name.is_empty(), || format!("line {line_no}: empty sequence name"))?;
+            ensure(!name.is_empty(), || {
+                format!("line {line_no}: empty sequence name")
+            })?;
             records.push(Record {
                 name,
                 line: line_no,
@@ -270,17 +286,17 @@ fn read_records(text: &str, alphabet: &Alphabet) -> Result<Vec<Record>> {
                 b'a'..=b'z' | b'.' => {}
                 b'-' | b'A'..=b'Z' => rec.columns.push(c),
                 c if alphabet.code(c).is_some() => rec.columns.push(c),
-                _ => {
-                    return Err(Error::InvalidInput(format!(
-                        "line {line_no}, column {}: character {:?} is not a residue, gap or insertion",
-                        col + 1,
-                        c as char
-                    )))
-                }
+                _ => return Err(Error::InvalidInput(format!(
+                    "line {line_no}, column {}: character {:?} is not a residue, gap or insertion",
+                    col + 1,
+                    c as char
+                ))),
             }
         }
     }
-    ensure(!records.is_empty(), || "the alignment has no '>' record".into())?;
+    ensure(!records.is_empty(), || {
+        "the alignment has no '>' record".into()
+    })?;
     for r in &records {
         ensure(!r.columns.is_empty(), || {
             format!("record '{}' (line {}) has no match column", r.name, r.line)
@@ -304,14 +320,21 @@ mod tests {
         assert_eq!(m.numbering(), &[5, 6, 8, 9, 10]);
         assert_eq!(m.focus_symbols(), vec!['A', 'C', 'D', 'F', 'G']);
         let sym = |s: usize| -> String {
-            m.sequence(s).iter().map(|&c| m.alphabet().symbol(c)).collect()
+            m.sequence(s)
+                .iter()
+                .map(|&c| m.alphabet().symbol(c))
+                .collect()
         };
         assert_eq!(sym(1), "A-DLY");
     }
 
     #[test]
     fn malformed_input_names_the_line() {
-        let err = |t: &str| Msa::parse(t, Alphabet::protein(), None).unwrap_err().to_string();
+        let err = |t: &str| {
+            Msa::parse(t, Alphabet::protein(), None)
+                .unwrap_err()
+                .to_string()
+        };
         assert!(err("ACD\n>a\nACD\n").contains("line 1"));
         assert!(err(">a\nACD\n>b\nAC1\n").contains("line 4, column 3"));
         assert!(err(">a\nACD\n>b\nACDE\n").contains("line 3"));

@@ -553,7 +553,14 @@ fn build_figure(h: &Heatmaps, grid: &Grid, size: Size) -> Result<Figure> {
         };
         for (points, pl) in [
             (if zoomed { &h.zoom } else { &h.main }, true),
-            (if zoomed { &h.zoom_strong } else { &h.main_strong }, true),
+            (
+                if zoomed {
+                    &h.zoom_strong
+                } else {
+                    &h.main_strong
+                },
+                true,
+            ),
             (if zoomed { &h.zoom } else { &h.main }, false),
         ] {
             panels.push(heat_panel(points, grid, ads, (pl, name, title), lines));
