@@ -331,39 +331,46 @@ fn agreement(ours: &[f64], plmc: &[f64], l: usize) -> (f64, f64) {
     (rho, overlap)
 }
 
-/// The full DHFR fit with plmc's settings (-le 16 -lh 0.01 -g -f DYR_ECOLI),
-/// symmetric couplings as plmc fits them, to a gradient norm of 1e-2 (N_eff =
-/// 1568). Minutes on two cores: run with `cargo test --release --test potts --
-/// --ignored --nocapture`; the numbers measured are in the README.
+/// The DHFR fit with plmc's run exactly: -le 16 -lh 0.01 -g -f DYR_ECOLI,
+/// symmetric couplings, 100 L-BFGS iterations from the independent-site fields.
+/// Both programs then minimise the same objective from nearly the same point
+/// (plmc's fields use its gap-conditioned frequencies) for the same number of
+/// iterations and differ otherwise only in the line search (liblbfgs' Moré–Thuente against
+/// argmin's), the memory (6 against 7) and our zero-sum gauge for the scores, so
+/// the rankings must nearly coincide: measured Spearman 0.9998 and top-L overlap
+/// 1.000 (README); the bounds 0.999 and 0.95 leave room for those differences
+/// along the path, not for a different objective. About 5 minutes on two cores: run with
+/// `cargo test --release --test potts -- --ignored --nocapture`.
 #[test]
 #[ignore]
-fn dhfr_scores_agree_with_plmc() {
+fn dhfr_scores_agree_with_plmc_at_its_100_iterations() {
     let msa = dhfr();
     let w = sequence_weights(&msa, 0.2).unwrap();
     let d = PottsData::from_msa(&msa, &w, true).unwrap();
     let plmc = plmc_scores(&msa);
-    let l = msa.n_sites();
-    for coupling in [Coupling::Symmetric, Coupling::Asymmetric] {
-        let cfg = PottsConfig {
-            coupling,
-            penalty: Penalty {
-                lambda_h: 0.01,
-                lambda_j: 16.0,
-            },
-            lbfgs: LbfgsOptions {
-                gradient_tolerance: 1e-2,
-                max_iterations: 3000,
-                memory: 7,
-            },
-        };
-        let t = std::time::Instant::now();
-        let fit = fit_potts(&d, &cfg).unwrap();
-        let (rho, overlap) = agreement(&contact_scores(&fit.model), &plmc, l);
-        eprintln!(
-            "{coupling:?}: {:?}, {:.1} s, Spearman {rho:.4}, top-L overlap {overlap:.3}",
-            fit.report,
-            t.elapsed().as_secs_f64()
-        );
-        assert!(fit.report.converged);
-    }
+    let cfg = PottsConfig {
+        coupling: Coupling::Symmetric,
+        penalty: Penalty {
+            lambda_h: 0.01,
+            lambda_j: 16.0,
+        },
+        lbfgs: LbfgsOptions {
+            gradient_tolerance: 0.0,
+            max_iterations: 100,
+            memory: 7,
+        },
+    };
+    let t = std::time::Instant::now();
+    let fit = fit_potts(&d, &cfg).unwrap();
+    let (rho, overlap) = agreement(&contact_scores(&fit.model), &plmc, msa.n_sites());
+    eprintln!(
+        "{:?}, {:.1} s, Spearman {rho:.4}, top-L overlap {overlap:.3}",
+        fit.report,
+        t.elapsed().as_secs_f64()
+    );
+    assert_eq!(fit.report.iterations, 100);
+    assert!(
+        rho > 0.999 && overlap >= 0.95,
+        "Spearman {rho}, overlap {overlap}"
+    );
 }

@@ -286,11 +286,13 @@ fn read_records(text: &str, alphabet: &Alphabet) -> Result<Vec<Record>> {
                 b'a'..=b'z' | b'.' => {}
                 b'-' | b'A'..=b'Z' => rec.columns.push(c),
                 c if alphabet.code(c).is_some() => rec.columns.push(c),
-                _ => return Err(Error::InvalidInput(format!(
+                _ => {
+                    return Err(Error::InvalidInput(format!(
                     "line {line_no}, column {}: character {:?} is not a residue, gap or insertion",
                     col + 1,
                     c as char
-                ))),
+                )))
+                }
             }
         }
     }
