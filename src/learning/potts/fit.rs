@@ -5,7 +5,7 @@
 use super::data::PottsData;
 use super::lbfgs::{minimize, LbfgsOptions};
 use super::model::PottsModel;
-use super::objective::{fold_transposes, site_objective, site_terms, Penalty};
+use super::objective::{objective_into, site_objective, Penalty};
 use crate::error::{Error, Result};
 use crate::learning::problem::Coupling;
 use rayon::prelude::*;
@@ -110,9 +110,7 @@ fn fit_symmetric(data: &PottsData, cfg: &PottsConfig) -> Result<PottsFit> {
         let mut s = scratch.lock().unwrap();
         let (m, gm) = &mut *s;
         unpack_symmetric(x, m);
-        let mut v = site_terms(data, &m.h, &m.w, &mut gm.h, &mut gm.w);
-        v += penalty_terms(m, gm, cfg.penalty);
-        fold_transposes(&mut gm.w, l, q);
+        let v = objective_into(data, m, gm, cfg.penalty, true);
         pack_symmetric(gm, g);
         v
     };
@@ -127,22 +125,6 @@ fn fit_symmetric(data: &PottsData, cfg: &PottsConfig) -> Result<PottsFit> {
         converged: min.gradient_norm <= cfg.lbfgs.gradient_tolerance,
     };
     Ok(PottsFit { model, report })
-}
-
-/// λ_h|h|² + (λ_J/2) Σ_{i≠j}|J_ij|² and its gradient added to `g`: on symmetric
-/// couplings this is eq. (Q7)'s λ_J Σ_{i<j}|J_ij|² once the two halves are folded.
-fn penalty_terms(m: &PottsModel, g: &mut PottsModel, pen: Penalty) -> f64 {
-    let mut v = 0.0;
-    for (x, gx, lambda) in [
-        (&m.h, &mut g.h, pen.lambda_h),
-        (&m.w, &mut g.w, 0.5 * pen.lambda_j),
-    ] {
-        gx.iter_mut()
-            .zip(x.iter())
-            .for_each(|(g, x)| *g += 2.0 * lambda * x);
-        v += lambda * x.iter().map(|x| x * x).sum::<f64>();
-    }
-    v
 }
 
 /// The free parameters of symmetric couplings, (h, then block (i, j) for i < j

@@ -40,7 +40,7 @@ pub(crate) fn site_term(
     gh: &mut [f64],
     gw: &mut [f64],
 ) -> f64 {
-    let (l, q) = (data.l(), data.q());
+    let q = data.q();
     let mut pot = vec![0.0; q];
     let mut f = 0.0;
     for (s, &weight) in data.weights().iter().enumerate() {
@@ -75,7 +75,6 @@ pub(crate) fn site_term(
                 blk.iter_mut().zip(&pot).for_each(|(g, r)| *g += r);
             }
         }
-        debug_assert!(l == seq.len());
     }
     f
 }
@@ -98,7 +97,7 @@ pub(crate) fn site_objective(
     f
 }
 
-/// Adds λ|x|² to nothing and 2λx to `g`; returns λ|x|².
+/// The penalty λ|x|², returned, and its gradient 2λx, added to `g`.
 fn penalise(x: &[f64], g: &mut [f64], lambda: f64) -> f64 {
     g.iter_mut()
         .zip(x)
@@ -127,26 +126,33 @@ pub fn objective(
             "symmetric objective at couplings that are not symmetric".into()
         })?;
     }
-    let (l, q) = (data.l(), data.q());
-    let mut grad = PottsModel::zeros(l, q);
-    let f = site_terms(data, &model.h, &model.w, &mut grad.h, &mut grad.w);
-    let mut f = f + penalise(&model.h, &mut grad.h, pen.lambda_h);
-    f += penalise(&model.w, &mut grad.w, 0.5 * pen.lambda_j);
-    if coupling == Coupling::Symmetric {
-        fold_transposes(&mut grad.w, l, q);
-    }
+    let mut grad = PottsModel::zeros(data.l(), data.q());
+    let f = objective_into(data, model, &mut grad, pen, coupling == Coupling::Symmetric);
     Ok((f, grad))
+}
+
+/// The objective of eq. (Q6) summed over sites, or of eq. (Q7) if `symmetric`
+/// (the gradient then folded onto both halves), with its gradient written into
+/// `grad`; no checks (see [`objective`]).
+pub(crate) fn objective_into(
+    data: &PottsData,
+    model: &PottsModel,
+    grad: &mut PottsModel,
+    pen: Penalty,
+    symmetric: bool,
+) -> f64 {
+    let mut f = site_terms(data, &model.h, &model.w, &mut grad.h, &mut grad.w);
+    f += penalise(&model.h, &mut grad.h, pen.lambda_h);
+    f += penalise(&model.w, &mut grad.w, 0.5 * pen.lambda_j);
+    if symmetric {
+        fold_transposes(&mut grad.w, data.l(), data.q());
+    }
+    f
 }
 
 /// Σ_i f_i over all sites in parallel (eq. (Q5)); gradients into `gh`, `gw`
 /// (site layout). The sum is taken in site order, whatever the thread count.
-pub(crate) fn site_terms(
-    data: &PottsData,
-    h: &[f64],
-    w: &[f64],
-    gh: &mut [f64],
-    gw: &mut [f64],
-) -> f64 {
+fn site_terms(data: &PottsData, h: &[f64], w: &[f64], gh: &mut [f64], gw: &mut [f64]) -> f64 {
     let (l, q) = (data.l(), data.q());
     let n = l * q * q;
     let fs: Vec<f64> = gh
@@ -164,7 +170,7 @@ pub(crate) fn site_terms(
 
 /// Replaces every block pair by g_ij(a, b) + g_ji(b, a) at both places: the
 /// gradient with respect to the shared symmetric coupling (eq. (Q7)).
-pub(crate) fn fold_transposes(gw: &mut [f64], l: usize, q: usize) {
+fn fold_transposes(gw: &mut [f64], l: usize, q: usize) {
     for i in 0..l {
         for j in i + 1..l {
             for a in 0..q {
