@@ -60,6 +60,10 @@ enum Command {
     /// Data sets shipped with the crate: `plam data mnist` regenerates,
     /// summarises or shows binarized MNIST.
     Data(cli::data::DataArgs),
+    /// Potts models of protein families: `plam potts fit` fits fields and
+    /// couplings to an alignment by penalised pseudo-likelihood.
+    #[command(allow_negative_numbers = true)]
+    Potts(cli::potts::PottsArgs),
     /// Run every validation claim, write figures and figures/REPORT.md.
     Reproduce(cli::reproduce::ReproduceArgs),
     /// The 2D Edwards–Anderson spin glass: `plam ea sample` draws equilibrium
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
         Command::Generalize(a) => cli::generalize::run(a),
         Command::Storable(a) => cli::storable::run(a),
         Command::Data(a) => cli::data::run(a),
+        Command::Potts(a) => cli::potts::run(a),
         Command::Reproduce(a) => cli::reproduce::run(a),
         Command::Ea(a) => cli::ea::run(a),
     };

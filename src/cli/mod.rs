@@ -4,6 +4,7 @@ pub mod basins;
 pub mod data;
 pub mod ea;
 pub mod generalize;
+pub mod potts;
 pub mod reproduce;
 pub mod shards;
 pub mod simulate;

@@ -1,10 +1,13 @@
-//! Data: pattern and random-features generators, binarized MNIST, the
+//! Data: pattern and random-features generators, binarized MNIST, protein
+//! alignments (FASTA/A2M) and their sequence weights, the
 //! Edwards–Anderson spin glass and its sampler, and array files (.npy, CSV,
 //! JSON).
 
 pub mod mnist;
+pub mod msa;
 pub mod output;
 pub mod parallel_tempering;
 pub mod patterns;
 pub mod random_features;
+pub mod sequence_weights;
 pub mod spin_glass;

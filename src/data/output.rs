@@ -50,14 +50,23 @@ pub fn write_npy_matrix(path: &Path, m: &DMatrix<f64>) -> Result<()> {
 
 /// Writes a slice as a 1-D float64 `.npy` array.
 pub fn write_npy_vec(path: &Path, v: &[f64]) -> Result<()> {
+    write_npy_array(path, &[v.len() as u64], v)
+}
+
+/// Writes `data` as an f64 `.npy` array of the given shape in C order (the last
+/// index fastest); the shape's product must equal the data's length.
+pub fn write_npy_array(path: &Path, shape: &[u64], data: &[f64]) -> Result<()> {
+    crate::error::ensure(shape.iter().product::<u64>() == data.len() as u64, || {
+        format!("shape {shape:?} does not hold {} values", data.len())
+    })?;
     let mut w = create(path)?;
     {
         let mut npy = npyz::WriteOptions::new()
             .default_dtype()
-            .shape(&[v.len() as u64])
+            .shape(shape)
             .writer(&mut w)
             .begin_nd()?;
-        npy.extend(v.iter().copied())?;
+        npy.extend(data.iter().copied())?;
         npy.finish()?;
     }
     w.flush()?;

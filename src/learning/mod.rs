@@ -27,6 +27,7 @@ pub mod couplings;
 pub mod fixed_norm;
 pub mod gradient_descent;
 pub mod minibatch;
+pub mod potts;
 pub mod precision;
 pub mod problem;
 pub mod span;

@@ -408,8 +408,72 @@ impl Histogram {
     }
 }
 
+/// Ranks 1..n of the values (ties get the mean of their ranks); the values must
+/// be finite.
+pub fn ranks(x: &[f64]) -> Result<Vec<f64>> {
+    ensure(x.iter().all(|v| v.is_finite()), || {
+        "ranks of a sample with a non-finite value".into()
+    })?;
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut k = 0;
+    while k < idx.len() {
+        let mut e = k;
+        while e + 1 < idx.len() && x[idx[e + 1]] == x[idx[k]] {
+            e += 1;
+        }
+        let mean_rank = (k + e) as f64 / 2.0 + 1.0;
+        idx[k..=e].iter().for_each(|&i| r[i] = mean_rank);
+        k = e + 1;
+    }
+    Ok(r)
+}
+
+/// Spearman's rank correlation of two paired samples: Pearson's correlation of
+/// their [`ranks`]. Needs at least two pairs and a non-constant sample each.
+pub fn spearman(a: &[f64], b: &[f64]) -> Result<f64> {
+    ensure(a.len() == b.len() && a.len() >= 2, || {
+        format!(
+            "Spearman needs two samples of equal length >= 2, got {} and {}",
+            a.len(),
+            b.len()
+        )
+    })?;
+    let (ra, rb) = (ranks(a)?, ranks(b)?);
+    let (ma, va) = mean_var(&ra);
+    let (mb, vb) = mean_var(&rb);
+    ensure(va > 0.0 && vb > 0.0, || {
+        "Spearman of a constant sample".into()
+    })?;
+    let cov = ra
+        .iter()
+        .zip(&rb)
+        .map(|(x, y)| (x - ma) * (y - mb))
+        .sum::<f64>();
+    let n = ra.len() as f64;
+    // mean_var's variance is the unbiased one (divisor n − 1).
+    Ok(cov / ((n - 1.0) * (va * vb).sqrt()))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn spearman_of_monotone_and_tied_samples() {
+        assert_eq!(
+            ranks(&[3.0, 1.0, 3.0, 2.0]).unwrap(),
+            vec![3.5, 1.0, 3.5, 2.0]
+        );
+        let a = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let b = [1.0, 8.0, 27.0, 64.0, 125.0];
+        // Exactly 1 in exact arithmetic; rounding of the sums: 1e-15.
+        assert!((spearman(&a, &b).unwrap() - 1.0).abs() < 1e-15);
+        let c = [5.0, 4.0, 3.0, 2.0, 1.0];
+        assert!((spearman(&a, &c).unwrap() + 1.0).abs() < 1e-15);
+        assert!(spearman(&a, &[1.0; 5]).is_err());
+        assert!(spearman(&a, &b[..3]).is_err());
+    }
     use super::*;
     use crate::numerics::normal;
     use rand::SeedableRng;
