@@ -193,8 +193,9 @@ pub enum TheoryCoupling {
 /// The theory of symmetric couplings (theory/symmetric.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SymmetricApproximation {
-    /// The row bound attained (conjecture H, eqs. (S18)–(S20)): Gardner's
-    /// values, which the exact finite-N numerics support for ±1 patterns.
+    /// The row bound (eqs. (S18)–(S20)): Gardner's values, an upper bound on
+    /// the symmetric capacity, equal to it under conjecture H (attained at
+    /// α ≤ 1 in the exact finite-N numerics, not at α ≳ 1.3).
     RowBound,
     /// The second-cumulant replica theory, eqs. (S14)–(S15): exact for
     /// Gaussian pair disorder, refuted for ±1 patterns (its §5).
