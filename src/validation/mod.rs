@@ -28,6 +28,7 @@ pub mod basins_load;
 pub mod basins_retrieval;
 pub mod capacity;
 pub mod generalization_mnist;
+pub mod generalization_proteins;
 pub mod generalization_random_features;
 pub mod resume;
 pub mod rs_stability;
@@ -202,6 +203,15 @@ pub const REGISTRY: &[Claim] = &[
         // (two runs; 10 loads with 10 000 test digits and the six variant
         // points), quick 1.2–2.3 s.
         seconds: (2.3, 180.0),
+    },
+    Claim {
+        name: "generalization_proteins",
+        summary: "protein family (DHFR): Potts PL keeps its training sequences up to α of a few; test sequences fall into attractors sharing a growing fraction of residues with them; asymmetric and symmetric couplings",
+        units: None,
+        run: generalization_proteins::run,
+        // Measured 2026-12-01 on the shared machine (load ≈ 9 on 2 cores):
+        // see the README section of the claim.
+        seconds: (60.0, 900.0),
     },
 ];
 
