@@ -150,3 +150,76 @@ fn bad_input_is_refused() {
         "a refused run must not create its output directory"
     );
 }
+
+const DHFR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/dhfr/DHFR.a2m");
+
+/// `plam generalize --data protein` on DHFR at a tiny load (P = 3, two L-BFGS
+/// iterations): the issue's fields, the seed and the settings are printed, and
+/// every overlap is an identity in [0, 1].
+#[test]
+fn generalize_protein_prints_the_issues_fields() {
+    let v = common::run_json(&[
+        "generalize",
+        "--data",
+        "protein",
+        "--msa",
+        DHFR,
+        "--alpha",
+        "0.02",
+        "--seed",
+        "1",
+        "--iterations",
+        "2",
+        "--held-out",
+        "20",
+        "--random",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(v["seed"], 1);
+    assert_eq!(
+        (v["n"].as_u64(), v["p"].as_u64(), v["q"].as_u64()),
+        (Some(159), Some(3), Some(21))
+    );
+    assert_eq!(v["focus"], "DYR_ECOLI/1-159");
+    assert_eq!(v["lambda_j"], 16.0);
+    for k in [
+        "train_overlap",
+        "test_overlap",
+        "random_overlap",
+        "pair_identity",
+    ] {
+        let x = v[k].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&x), "{k} = {x}");
+        assert!(v[format!("{k}_err")].as_f64().unwrap() >= 0.0, "{k}_err");
+    }
+}
+
+#[test]
+fn generalize_protein_refuses_bad_input() {
+    let g = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut v = vec!["generalize", "--data", "protein", "--msa", DHFR];
+        v.extend_from_slice(extra);
+        v
+    };
+    refused(&["generalize", "--data", "protein"], "needs --msa");
+    refused(
+        &[
+            "generalize",
+            "--data",
+            "protein",
+            "--msa",
+            "/nonexistent.a2m",
+        ],
+        "cannot read",
+    );
+    refused(&g(&["--alpha", "30"]), "exceed the 3416");
+    refused(&g(&["--theta", "2"]), "--theta must lie in [0, 1]");
+    refused(&g(&["--held-out", "0"]), "--held-out must be at least 1");
+    refused(&g(&["--steps", "converge"]), "does not apply");
+    refused(&g(&["--lambda-j", "-1"]), "lambda-j must be");
+    refused(
+        &["generalize", "--msa", DHFR],
+        "--msa applies to --data protein only",
+    );
+}

@@ -132,6 +132,7 @@ const TESTED: &[&str] = &[
     "spin_glass_sampler",
     "generalization_random_features",
     "generalization_mnist",
+    "generalization_proteins",
 ];
 
 #[test]
@@ -193,4 +194,9 @@ fn generalization_random_features_quick() {
 #[test]
 fn generalization_mnist_quick() {
     quick("generalization_mnist");
+}
+
+#[test]
+fn generalization_proteins_quick() {
+    quick("generalization_proteins");
 }

@@ -5,6 +5,7 @@
 //! binarized MNIST in [`mnist`].
 
 mod mnist;
+mod protein;
 
 use crate::cli::print_json;
 use crate::cli::values::PrecisionArg;
@@ -27,6 +28,10 @@ pub enum DataArg {
     /// Binarized MNIST 14×14 shipped with the crate (N = 196; --n, --alpha-d
     /// and --L do not apply).
     Mnist,
+    /// A protein alignment (--msa; a Potts model by pseudo-likelihood, N = L
+    /// focus sites; --n, --alpha-d, --L, --test and the gradient-descent
+    /// options do not apply).
+    Protein,
 }
 
 /// Pseudo-likelihood couplings.
@@ -113,6 +118,32 @@ pub struct GeneralizeArgs {
     /// Training protocol of `--data mnist` (authors by default).
     #[arg(long = "protocol", value_enum)]
     training_protocol: Option<mnist::TrainingProtocolArg>,
+    /// `--data protein`: the alignment (A2M or FASTA).
+    #[arg(long)]
+    msa: Option<std::path::PathBuf>,
+    /// `--data protein`: the focus sequence (name prefix) whose residues select
+    /// the sites; the first record by default (A2M's query).
+    #[arg(long)]
+    focus: Option<String>,
+    /// `--data protein`: held-out test sequences (the first of the seeded shuffle).
+    #[arg(long = "held-out", default_value_t = 200)]
+    held_out: usize,
+    /// `--data protein`: at most this many training sequences are relaxed.
+    #[arg(long = "train-starts", default_value_t = 300)]
+    train_starts: usize,
+    /// `--data protein`: L2 penalty on the couplings (plmc's -le).
+    #[arg(long = "lambda-j", default_value_t = 16.0)]
+    lambda_j: f64,
+    /// `--data protein`: L2 penalty on the fields (plmc's -lh).
+    #[arg(long = "lambda-h", default_value_t = 0.01)]
+    lambda_h: f64,
+    /// `--data protein`: reweight the training sequences at identity >= 1 - theta
+    /// (plmc's 0.2); unit weights when absent.
+    #[arg(long)]
+    theta: Option<f64>,
+    /// `--data protein`: at most this many L-BFGS iterations (plmc's default 100).
+    #[arg(long, default_value_t = 100)]
+    iterations: u64,
     /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
@@ -316,6 +347,12 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
         StepsArg::Budget(steps) => Protocol::Paper { steps },
         StepsArg::Converge => Protocol::Converged,
     };
+    if a.data == DataArg::Protein {
+        return protein::run(&a);
+    }
+    if a.msa.is_some() {
+        bail!("--msa applies to --data protein only");
+    }
     if a.data == DataArg::Mnist {
         return mnist::run(&a, protocol);
     }

@@ -8,5 +8,6 @@
 
 pub mod generalization;
 pub mod generalization_mnist;
+pub mod generalization_proteins;
 pub mod simulation;
 pub mod stabilities;

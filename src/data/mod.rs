@@ -1,5 +1,5 @@
 //! Data: pattern and random-features generators, binarized MNIST, protein
-//! alignments (FASTA/A2M) and their sequence weights, the
+//! alignments (FASTA/A2M) and their sequence weights, a Gibbs sampler of Potts models, the
 //! Edwards–Anderson spin glass and its sampler, and array files (.npy, CSV,
 //! JSON).
 
@@ -8,6 +8,7 @@ pub mod msa;
 pub mod output;
 pub mod parallel_tempering;
 pub mod patterns;
+pub mod potts_sampler;
 pub mod random_features;
 pub mod sequence_weights;
 pub mod spin_glass;

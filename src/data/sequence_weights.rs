@@ -12,20 +12,27 @@ use rayon::prelude::*;
 /// sites where their codes agree, is at least (1 − θ)·L (compared in f64, as plmc
 /// does). θ must lie in [0, 1].
 pub fn sequence_weights(msa: &Msa, theta: f64) -> Result<Vec<f64>> {
+    weights_of_codes(msa.codes(), msa.n_sites(), theta)
+}
+
+/// The weights of eq. (Q1) for sequences given as codes (row-major, sequence ×
+/// site, L sites each), e.g. a subset of an alignment's sequences; the rule of
+/// [`sequence_weights`].
+pub fn weights_of_codes(codes: &[u8], l: usize, theta: f64) -> Result<Vec<f64>> {
     ensure((0.0..=1.0).contains(&theta), || {
         format!("theta must lie in [0, 1], got {theta}")
     })?;
-    let l = msa.n_sites();
+    ensure(l >= 1 && codes.len().is_multiple_of(l), || {
+        format!("{} codes are not sequences of {l} sites", codes.len())
+    })?;
     let cutoff = (1.0 - theta) * l as f64;
-    let n = msa.n_sequences();
-    let counts: Vec<usize> = (0..n)
-        .into_par_iter()
-        .map(|s| {
-            let a = msa.sequence(s);
-            (0..n)
-                .filter(|&t| {
-                    let b = msa.sequence(t);
-                    let id = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    let seqs: Vec<&[u8]> = codes.chunks(l).collect();
+    let counts: Vec<usize> = seqs
+        .par_iter()
+        .map(|a| {
+            seqs.iter()
+                .filter(|b| {
+                    let id = a.iter().zip(b.iter()).filter(|(x, y)| x == y).count();
                     id as f64 >= cutoff
                 })
                 .count()

@@ -6,6 +6,7 @@ pub mod dynamics;
 pub mod feasibility;
 pub mod generalization;
 mod guarded_fields;
+pub mod potts_dynamics;
 pub mod protocol;
 pub mod retrieval;
 pub mod rules;

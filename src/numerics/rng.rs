@@ -43,6 +43,12 @@ pub const EA_CHAINS: u64 = (1 << 63) + (1 << 32);
 pub const MINIBATCH: u64 = (1 << 63) + (1 << 61);
 /// Binarized MNIST: the shuffle that picks the training images.
 pub const MNIST_SHUFFLE: u64 = (1 << 63) + (1 << 62);
+/// Potts Gibbs sampler: chain `c` draws its start and its updates from stream
+/// `POTTS_CHAINS + c`.
+pub const POTTS_CHAINS: u64 = (1 << 63) + (1 << 59);
+/// Protein alignments: the shuffle that splits the sequences into training and
+/// test sets.
+pub const MSA_SHUFFLE: u64 = (1 << 63) + (1 << 60);
 
 /// The ChaCha8 generator keyed by `seed` on stream `stream`.
 pub fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
@@ -83,7 +89,7 @@ mod tests {
 
     /// Every named offset with the 2³² streams above it (patterns, chains,
     /// epochs, starts are indexed from it), none inside another's range.
-    const NAMED: [u64; 14] = [
+    const NAMED: [u64; 16] = [
         PATTERNS,
         RF_FEATURES,
         RF_TRAIN,
@@ -98,6 +104,8 @@ mod tests {
         EA_CHAINS,
         MINIBATCH,
         MNIST_SHUFFLE,
+        POTTS_CHAINS,
+        MSA_SHUFFLE,
     ];
 
     #[test]
