@@ -51,6 +51,19 @@ pub struct GdConfig {
     /// omitted from serialised output when f64).
     #[serde(default, skip_serializing_if = "Precision::is_f64")]
     pub precision: Precision,
+    /// Learning-rate decay γ per epoch, eq. (T20): epoch e (from 0) steps
+    /// with η·γ^e (1 = constant rate, the default; omitted from serialised
+    /// output when 1).
+    #[serde(default = "no_decay", skip_serializing_if = "is_no_decay")]
+    pub lr_decay: f64,
+}
+
+fn no_decay() -> f64 {
+    1.0
+}
+
+fn is_no_decay(d: &f64) -> bool {
+    *d == 1.0
 }
 
 impl GdConfig {
@@ -72,7 +85,13 @@ impl GdConfig {
             points_per_decade: 10,
             snapshots,
             precision: Precision::F64,
+            lr_decay: 1.0,
         }
+    }
+
+    /// The learning rate of epoch `e` (counted from 0), η·γ^e, eq. (T20).
+    pub fn lr_at(&self, e: usize) -> f64 {
+        self.lr * self.lr_decay.powi(e.min(i32::MAX as usize) as i32)
     }
 
     /// The paper's protocol: Hebb start, β = 0.1, learning rate 10.
@@ -152,6 +171,14 @@ impl<'a, T: Real> GradientDescent<'a, T> {
             lr,
             fresh: false,
         })
+    }
+
+    /// Sets the learning rate of the next steps (a decaying schedule,
+    /// eq. (T20)); fails unless it is positive and finite.
+    pub fn set_lr(&mut self, lr: f64) -> Result<()> {
+        check_rates(self.beta, lr)?;
+        self.lr = lr;
+        Ok(())
     }
 
     /// The form being iterated ([`Form::Direct`] or [`Form::Span`]).
@@ -279,6 +306,14 @@ fn check_rates(beta: f64, lr: f64) -> Result<()> {
     })
 }
 
+/// Fails unless the learning-rate decay γ of eq. (T20) is in (0, 1].
+pub(crate) fn check_decay(decay: f64) -> Result<()> {
+    finite("learning-rate decay", decay)?;
+    ensure(decay > 0.0 && decay <= 1.0, || {
+        format!("the learning-rate decay must be in (0, 1], got {decay}")
+    })
+}
+
 /// Progress report of [`train_gd`]: epochs completed.
 pub type GdObserver<'a> = &'a mut dyn FnMut(usize);
 
@@ -307,6 +342,7 @@ fn train_gd_in<T: Real>(
     observer: GdObserver<'_>,
 ) -> Result<GdResult> {
     check_rates(cfg.beta, cfg.lr)?;
+    check_decay(cfg.lr_decay)?;
     ensure(cfg.epochs >= 1, || "at least one epoch is needed".into())?;
     let j = T::matrix_of_f64(initial_couplings(problem, cfg)?);
     let mut rec = Recorder::new(
@@ -335,6 +371,9 @@ fn train_gd_in<T: Real>(
         }
         if epoch == cfg.epochs {
             break;
+        }
+        if cfg.lr_decay != 1.0 {
+            gd.set_lr(cfg.lr_at(epoch))?;
         }
         gd.step().map_err(|e| match e {
             Error::Diverged(_) => Error::Diverged(format!(

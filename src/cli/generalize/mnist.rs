@@ -7,7 +7,7 @@
 //! [`plam::compare::generalization_mnist::run_point`], this file combines
 //! seeds and prints.
 
-use super::{GenCouplingArg, GeneralizeArgs, StepsArg};
+use super::{GenCouplingArg, GeneralizeArgs};
 use crate::cli::print_json;
 use crate::cli::values::PrecisionArg;
 use anyhow::bail;
@@ -192,10 +192,7 @@ pub fn run(a: &GeneralizeArgs, protocol: Protocol) -> anyhow::Result<()> {
             PrecisionArg::F32 => "f32",
             PrecisionArg::F64 => "f64",
         },
-        steps: match a.steps {
-            StepsArg::Budget(s) => Some(s),
-            StepsArg::Converge => None,
-        },
+        steps: super::protocol_steps(&protocol),
         protocol,
         lambda_eff,
         lambda_eff_err,
