@@ -10,8 +10,7 @@
 //! energy per spin of the states reached, against the instance's zero-T
 //! quench minimum (eq. (G18)).
 //!
-//! `plam generalize --data ea` and the claim `generalization_spin_glass`
-//! both run this; the streams are those of the sampler
+//! `plam generalize --data ea` runs this; the streams are those of the sampler
 //! ([`crate::numerics::rng::EA_BONDS`], [`crate::numerics::rng::EA_CHAINS`])
 //! and [`crate::numerics::rng::RANDOM_STARTS`] for the random starts.
 
@@ -37,17 +36,24 @@ pub const SET_NAMES: [&str; 3] = ["train", "test", "random"];
 /// This experiment's step budget of the synchronous dynamics.
 pub const EA_STEPS: usize = 100;
 
-/// The authors' training: asymmetric or symmetric pseudo-likelihood at β = 1
-/// (so that the couplings estimate βJ, eq. (G13)) from J = 0, learning rate
-/// 100, 1000 full-batch epochs with decay 0.999 per epoch (eqs. (T10), (T20)).
-pub fn authors_training(precision: Precision) -> GdConfig {
+/// The authors' system size N = 1024, whose per-row learning rate η/N
+/// every size keeps (eq. (G15)).
+pub const AUTHORS_N: usize = 1024;
+
+/// The authors' training at N spins: asymmetric or symmetric
+/// pseudo-likelihood at β = 1 (so that the couplings estimate βJ,
+/// eq. (G13)) from J = 0, learning rate 100·N/1024 (100 at the authors'
+/// N = 1024; the per-row rate ηβ²/N of (T10) is then the same at every N,
+/// eq. (G15)), 1000 full-batch epochs with decay 0.999 per epoch
+/// (eqs. (T10), (T20)).
+pub fn authors_training(n: usize, precision: Precision) -> GdConfig {
     GdConfig {
         beta: 1.0,
         init: Init::Zero,
         snapshots: vec![],
         precision,
         lr_decay: 0.999,
-        ..GdConfig::new(100.0, 1000)
+        ..GdConfig::new(100.0 * n as f64 / AUTHORS_N as f64, 1000)
     }
 }
 
@@ -239,7 +245,8 @@ pub fn coupling_error(
 
 /// The naive mean-field estimate K_MF = −C⁻¹ off the diagonal, with C the
 /// connected correlation matrix of the samples (N × P), eq. (G16); `None`
-/// when C is singular (always for P ≤ N).
+/// when C is singular (always for P ≤ N; also when two spins are locked
+/// together in every sample, as strong bonds do in small samples).
 pub fn mean_field(samples: &DMatrix<f64>) -> Option<DMatrix<f64>> {
     let (n, p) = (samples.nrows(), samples.ncols());
     if p <= n {
@@ -451,7 +458,7 @@ mod tests {
             alpha,
             random,
             coupling: Coupling::Asymmetric,
-            gd: authors_training(Precision::F64),
+            gd: authors_training(16, Precision::F64),
             protocol: Protocol::Paper { steps: EA_STEPS },
         };
         let e = run_point(&d, &point(100.0, 5), 1, &mut |_| {}).unwrap_err();

@@ -89,9 +89,9 @@ fn log_z_and_moments(n: usize, pairs: &[(usize, usize)], k: &[f64]) -> (f64, Vec
 /// N ≤ [`MAX_BOLTZMANN_N`]), eq. (G17): L-BFGS from K = 0 until the gradient
 /// norm is at most `gradient_tolerance` or `max_iterations` are done.
 ///
-/// Fails for N < 2 or N > [`MAX_BOLTZMANN_N`], non-±1 samples, or a non-finite
-/// likelihood. A data moment |C_ij| = 1 has no finite maximiser; the descent then
-/// stops at the iteration cap and the residual says so.
+/// Fails for N < 2 or N > [`MAX_BOLTZMANN_N`], non-±1 samples, a pair locked
+/// in every sample (|C_ij| = 1: the likelihood has no finite maximiser), or a
+/// non-finite likelihood.
 pub fn boltzmann_learning(
     samples: &DMatrix<f64>,
     gradient_tolerance: f64,
@@ -108,6 +108,12 @@ pub fn boltzmann_learning(
     let pr = pairs(n);
     let c = second_moments(samples);
     let data: Vec<f64> = pr.iter().map(|&(i, j)| c[(i, j)]).collect();
+    if let Some(k) = data.iter().position(|v| v.abs() == 1.0) {
+        let (i, j) = pr[k];
+        return Err(crate::Error::InvalidInput(format!(
+            "spins {i} and {j} are locked in every sample (|<s_i s_j>| = 1): the likelihood has no finite maximum"
+        )));
+    }
     let f = |k: &[f64], g: &mut [f64]| -> f64 {
         let (log_z, model) = log_z_and_moments(n, &pr, k);
         for ((gg, m), d) in g.iter_mut().zip(&model).zip(&data) {
@@ -162,5 +168,8 @@ mod tests {
         assert!(boltzmann_learning(&big, 1e-8, 10).is_err());
         let bad = DMatrix::from_element(3, 3, 0.5);
         assert!(boltzmann_learning(&bad, 1e-8, 10).is_err());
+        let locked = DMatrix::from_row_slice(2, 2, &[1.0, -1.0, 1.0, -1.0]);
+        let e = boltzmann_learning(&locked, 1e-8, 10).unwrap_err();
+        assert!(e.to_string().contains("locked"), "{e}");
     }
 }

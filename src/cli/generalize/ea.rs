@@ -97,7 +97,7 @@ struct Out {
     coupling_error: f64,
     coupling_error_bonds: f64,
     coupling_error_off_bonds: f64,
-    /// The same for the mean-field estimate (null for P ≤ N), eq. (G16).
+    /// The same for the mean-field estimate (null when C is singular), eq. (G16).
     mean_field_error: Option<CouplingError>,
     /// The P = ∞ line: the true couplings from the test samples.
     true_couplings_overlap: f64,
@@ -113,7 +113,7 @@ struct Out {
 /// The descent of the command line's protocol.
 fn training(a: &GeneralizeArgs) -> GdConfig {
     match a.training_protocol.unwrap_or(TrainingProtocolArg::Authors) {
-        TrainingProtocolArg::Authors => authors_training(a.precision.into()),
+        TrainingProtocolArg::Authors => authors_training(a.side * a.side, a.precision.into()),
         TrainingProtocolArg::FullBatch => GdConfig {
             beta: a.beta,
             lr: a.lr,
@@ -262,7 +262,7 @@ fn print_table(o: &Out) {
         o.coupling_error_bonds,
         o.coupling_error_off_bonds,
         o.mean_field_error
-            .map_or("undefined (P <= N)".to_string(), |e| format!("{:.4}", e.overall))
+            .map_or("undefined (C singular: P <= N or locked spins)".to_string(), |e| format!("{:.4}", e.overall))
     );
     println!("final overlap m_F   {:>17}  {:>17}", "PL", "Hebb");
     let row = |name: &str, pl: (f64, f64), hebb: (f64, f64)| {
