@@ -419,3 +419,46 @@ pub(crate) fn initial_couplings(problem: &Problem, cfg: &GdConfig) -> Result<DMa
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::patterns::Patterns;
+
+    /// Eq. (T20): epoch e steps with η γ^e; γ = 1 is plain (T10) bit for bit,
+    /// and a decaying rate changes the result; γ outside (0, 1] is refused.
+    #[test]
+    fn learning_rate_decay() {
+        let cfg = GdConfig {
+            lr_decay: 0.999,
+            ..GdConfig::new(100.0, 1000)
+        };
+        assert_eq!(cfg.lr_at(0), 100.0);
+        // 0.999^1000 = e^{1000 ln 0.999} = 0.36770…: rounding of powi only.
+        assert!((cfg.lr_at(1000) - 36.769_542_477_096_37).abs() < 1e-9);
+        let x = nalgebra::DMatrix::from_fn(
+            8,
+            5,
+            |i, j| if (i * 7 + j * 3) % 5 < 2 { 1.0 } else { -1.0 },
+        );
+        let problem =
+            Problem::network(&Patterns::from_matrix(x).unwrap(), Coupling::Asymmetric).unwrap();
+        let plain = GdConfig::new(1.0, 20);
+        let a = train_gd(&problem, &plain, &mut |_| {}).unwrap().j;
+        let one = GdConfig {
+            lr_decay: 1.0,
+            ..plain.clone()
+        };
+        assert_eq!(a, train_gd(&problem, &one, &mut |_| {}).unwrap().j);
+        let decayed = GdConfig {
+            lr_decay: 0.9,
+            ..plain.clone()
+        };
+        assert_ne!(a, train_gd(&problem, &decayed, &mut |_| {}).unwrap().j);
+        let bad = GdConfig {
+            lr_decay: 1.5,
+            ..plain
+        };
+        assert!(train_gd(&problem, &bad, &mut |_| {}).is_err());
+    }
+}
