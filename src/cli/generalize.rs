@@ -2,7 +2,7 @@
 //! examples and measure generalization (eqs. (M38)–(M39) of
 //! `theory/memory.md`) from train examples, test examples, features and
 //! random configurations, beside the Hebbian couplings of the same data;
-//! binarized MNIST in [`mnist`].
+//! binarized MNIST in [`mnist`], the 2D Edwards–Anderson spin glass in [`ea`].
 
 mod ea;
 mod mnist;

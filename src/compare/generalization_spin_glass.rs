@@ -439,14 +439,17 @@ mod tests {
         assert!(e.off_bonds > 0.0);
     }
 
-    /// Mean field needs P > N; the quench minimum is a local minimum, so no
+    /// Mean field needs P > N and is exact on uncorrelated spins; the quench minimum is a local minimum, so no
     /// single flip lowers it, and it is below the samples' mean energy.
     #[test]
     fn data_mean_field_and_quench() {
         let d = small_data();
         assert_eq!((d.train.ncols(), d.test.ncols()), (200, 20));
         assert!(mean_field(&d.train.columns(0, 16).into_owned()).is_none());
-        assert!(mean_field(&d.train).is_some());
+        // All 16 states of 4 spins: C = I, so K_MF = 0 off the diagonal.
+        let all = DMatrix::from_fn(4, 16, |i, c| if c >> i & 1 == 1 { 1.0 } else { -1.0 });
+        let k = mean_field(&all).unwrap();
+        assert!(k.iter().all(|v| v.abs() < 1e-12), "{k}");
         let (e_samples, _) = energies_per_spin(&d.instance.coupling_matrix(), &d.train);
         assert!(d.ground_state < e_samples, "{} {e_samples}", d.ground_state);
     }

@@ -159,7 +159,8 @@ mod tests {
         // The gradient is tanh K − c; at |grad| ≤ 1e-12 and slope
         // 1 − tanh² = 3/4, |K − atanh c| ≤ 1.4e-12: 1e-10 leaves rounding room.
         assert!((fit.k[(0, 1)] - 0.5f64.atanh()).abs() < 1e-10, "{fit:?}");
-        assert!(fit.moment_residual <= 1e-12);
+        // Each mismatch is a component of the gradient at the returned K.
+        assert!(fit.moment_residual <= fit.gradient_norm, "{fit:?}");
     }
 
     #[test]
