@@ -33,11 +33,20 @@ enum EaCommand {
 
 /// The law of the bonds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum BondsArg {
+pub(crate) enum BondsArg {
     /// J_ij ~ N(0, 1).
     Gaussian,
     /// J_ij = ±1.
     PlusMinus,
+}
+
+impl From<BondsArg> for Bonds {
+    fn from(a: BondsArg) -> Self {
+        match a {
+            BondsArg::Gaussian => Bonds::Gaussian,
+            BondsArg::PlusMinus => Bonds::PlusMinus,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -83,10 +92,7 @@ pub fn run(a: EaArgs) -> anyhow::Result<()> {
 
 fn run_sample(a: SampleArgs) -> anyhow::Result<()> {
     let clock = Instant::now();
-    let bonds = match a.bonds {
-        BondsArg::Gaussian => Bonds::Gaussian,
-        BondsArg::PlusMinus => Bonds::PlusMinus,
-    };
+    let bonds = Bonds::from(a.bonds);
     let inst = EaInstance::new(a.l, bonds, a.seed)?;
     let opts = PtOptions {
         t: a.t,

@@ -2,8 +2,9 @@
 //! examples and measure generalization (eqs. (M38)–(M39) of
 //! `theory/memory.md`) from train examples, test examples, features and
 //! random configurations, beside the Hebbian couplings of the same data;
-//! binarized MNIST in [`mnist`].
+//! binarized MNIST in [`mnist`], the 2D Edwards–Anderson spin glass in [`ea`].
 
+mod ea;
 mod mnist;
 mod protein;
 
@@ -32,6 +33,10 @@ pub enum DataArg {
     /// focus sites; --n, --alpha-d, --L, --test and the gradient-descent
     /// options do not apply).
     Protein,
+    /// Equilibrium samples of a seeded 2D Edwards–Anderson instance at
+    /// temperature --t, drawn by parallel tempering (N = --l², theory/spin_glass.md;
+    /// --n, --alpha-d and --L do not apply).
+    Ea,
 }
 
 /// Pseudo-likelihood couplings.
@@ -59,6 +64,14 @@ fn parse_steps(s: &str) -> Result<StepsArg, String> {
             Ok(v) => Ok(StepsArg::Budget(v)),
             Err(_) => Err(format!("'{s}' is neither a number of steps nor 'converge'")),
         },
+    }
+}
+
+/// The step budget of a protocol (null for `converge`), as printed.
+fn protocol_steps(protocol: &Protocol) -> Option<usize> {
+    match *protocol {
+        Protocol::Paper { steps } => Some(steps),
+        Protocol::Converged => None,
     }
 }
 
@@ -111,11 +124,25 @@ pub struct GeneralizeArgs {
     /// `basins` default to f64); statistics are f64 either way.
     #[arg(long, value_enum, default_value = "f32")]
     precision: PrecisionArg,
-    /// Synchronous steps of the dynamics (the authors' 10), or `converge`
-    /// for a fixed point or 2-cycle (at most 1000 steps).
-    #[arg(long, default_value = "10", value_parser = parse_steps)]
-    steps: StepsArg,
-    /// Training protocol of `--data mnist` (authors by default).
+    /// Synchronous steps of the dynamics (default: the authors' 10; 100
+    /// with --data ea), or `converge` for a fixed point or 2-cycle (at most
+    /// 1000 steps).
+    #[arg(long, value_parser = parse_steps)]
+    steps: Option<StepsArg>,
+    /// Side L of the Edwards–Anderson lattice (`--data ea`, N = L²).
+    #[arg(long = "l", default_value_t = 32)]
+    side: usize,
+    /// Temperature T of the Edwards–Anderson samples (`--data ea`).
+    #[arg(long = "t", default_value_t = 0.99, allow_hyphen_values = true)]
+    temperature: f64,
+    /// The law of the Edwards–Anderson bonds (`--data ea`).
+    #[arg(long, value_enum, default_value = "gaussian")]
+    bonds: crate::cli::ea::BondsArg,
+    /// Learning-rate decay per epoch, eq. (T20), of `--data ea --protocol
+    /// full-batch` (the authors' protocol uses 0.999).
+    #[arg(long = "lr-decay", default_value_t = 1.0)]
+    lr_decay: f64,
+    /// Training protocol of `--data mnist` and `--data ea` (authors by default).
     #[arg(long = "protocol", value_enum)]
     training_protocol: Option<mnist::TrainingProtocolArg>,
     /// `--data protein`: the alignment (A2M or FASTA).
@@ -297,7 +324,7 @@ fn check(a: &GeneralizeArgs) -> anyhow::Result<()> {
     if !(a.beta.is_finite() && a.beta > 0.0) {
         bail!("--beta must be a positive number, got {}", a.beta);
     }
-    if a.steps == StepsArg::Budget(0) {
+    if a.steps == Some(StepsArg::Budget(0)) {
         bail!("--steps must be at least 1 (or 'converge')");
     }
     if a.seeds == 0 {
@@ -343,21 +370,23 @@ fn one_seed(a: &GeneralizeArgs, seed: u64, protocol: &Protocol) -> anyhow::Resul
 /// Runs `plam generalize`.
 pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
     check(&a)?;
-    let protocol = match a.steps {
+    let default_steps = match a.data {
+        DataArg::Ea => StepsArg::Budget(plam::compare::generalization_spin_glass::EA_STEPS),
+        _ => StepsArg::Budget(plam::memory::protocol::PAPER_STEPS),
+    };
+    let protocol = match a.steps.unwrap_or(default_steps) {
         StepsArg::Budget(steps) => Protocol::Paper { steps },
         StepsArg::Converge => Protocol::Converged,
     };
-    if a.data == DataArg::Protein {
-        return protein::run(&a);
-    }
-    if a.msa.is_some() {
-        bail!("--msa applies to --data protein only");
-    }
-    if a.data == DataArg::Mnist {
-        return mnist::run(&a, protocol);
+    match a.data {
+        DataArg::Protein => return protein::run(&a),
+        _ if a.msa.is_some() => bail!("--msa applies to --data protein only"),
+        DataArg::Mnist => return mnist::run(&a, protocol),
+        DataArg::Ea => return ea::run(&a, protocol),
+        DataArg::RandomFeatures => {}
     }
     if a.training_protocol.is_some() {
-        bail!("--protocol applies to --data mnist only");
+        bail!("--protocol applies to --data mnist and --data ea only");
     }
     let seeds: Vec<u64> = (0..a.seeds as u64).map(|k| a.seed + k).collect();
     let runs = seeds
@@ -400,10 +429,7 @@ pub fn run(a: GeneralizeArgs) -> anyhow::Result<()> {
             PrecisionArg::F32 => "f32",
             PrecisionArg::F64 => "f64",
         },
-        steps: match a.steps {
-            StepsArg::Budget(s) => Some(s),
-            StepsArg::Converge => None,
-        },
+        steps: protocol_steps(&protocol),
         protocol,
         lambda_eff,
         lambda_eff_err,

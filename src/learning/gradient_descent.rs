@@ -51,6 +51,19 @@ pub struct GdConfig {
     /// omitted from serialised output when f64).
     #[serde(default, skip_serializing_if = "Precision::is_f64")]
     pub precision: Precision,
+    /// Learning-rate decay γ per epoch, eq. (T20): epoch e (from 0) steps
+    /// with η·γ^e (1 = constant rate, the default; omitted from serialised
+    /// output when 1).
+    #[serde(default = "no_decay", skip_serializing_if = "is_no_decay")]
+    pub lr_decay: f64,
+}
+
+fn no_decay() -> f64 {
+    1.0
+}
+
+fn is_no_decay(d: &f64) -> bool {
+    *d == 1.0
 }
 
 impl GdConfig {
@@ -72,7 +85,13 @@ impl GdConfig {
             points_per_decade: 10,
             snapshots,
             precision: Precision::F64,
+            lr_decay: 1.0,
         }
+    }
+
+    /// The learning rate of epoch `e` (counted from 0), η·γ^e, eq. (T20).
+    pub fn lr_at(&self, e: usize) -> f64 {
+        self.lr * self.lr_decay.powi(e.min(i32::MAX as usize) as i32)
     }
 
     /// The paper's protocol: Hebb start, β = 0.1, learning rate 10.
@@ -152,6 +171,14 @@ impl<'a, T: Real> GradientDescent<'a, T> {
             lr,
             fresh: false,
         })
+    }
+
+    /// Sets the learning rate of the next steps (a decaying schedule,
+    /// eq. (T20)); fails unless it is positive and finite.
+    pub fn set_lr(&mut self, lr: f64) -> Result<()> {
+        check_rates(self.beta, lr)?;
+        self.lr = lr;
+        Ok(())
     }
 
     /// The form being iterated ([`Form::Direct`] or [`Form::Span`]).
@@ -279,6 +306,14 @@ fn check_rates(beta: f64, lr: f64) -> Result<()> {
     })
 }
 
+/// Fails unless the learning-rate decay γ of eq. (T20) is in (0, 1].
+pub(crate) fn check_decay(decay: f64) -> Result<()> {
+    finite("learning-rate decay", decay)?;
+    ensure(decay > 0.0 && decay <= 1.0, || {
+        format!("the learning-rate decay must be in (0, 1], got {decay}")
+    })
+}
+
 /// Progress report of [`train_gd`]: epochs completed.
 pub type GdObserver<'a> = &'a mut dyn FnMut(usize);
 
@@ -307,6 +342,7 @@ fn train_gd_in<T: Real>(
     observer: GdObserver<'_>,
 ) -> Result<GdResult> {
     check_rates(cfg.beta, cfg.lr)?;
+    check_decay(cfg.lr_decay)?;
     ensure(cfg.epochs >= 1, || "at least one epoch is needed".into())?;
     let j = T::matrix_of_f64(initial_couplings(problem, cfg)?);
     let mut rec = Recorder::new(
@@ -335,6 +371,9 @@ fn train_gd_in<T: Real>(
         }
         if epoch == cfg.epochs {
             break;
+        }
+        if cfg.lr_decay != 1.0 {
+            gd.set_lr(cfg.lr_at(epoch))?;
         }
         gd.step().map_err(|e| match e {
             Error::Diverged(_) => Error::Diverged(format!(
@@ -379,4 +418,47 @@ pub(crate) fn initial_couplings(problem: &Problem, cfg: &GdConfig) -> Result<DMa
             j
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::patterns::Patterns;
+
+    /// Eq. (T20): epoch e steps with η γ^e; γ = 1 is plain (T10) bit for bit,
+    /// and a decaying rate changes the result; γ outside (0, 1] is refused.
+    #[test]
+    fn learning_rate_decay() {
+        let cfg = GdConfig {
+            lr_decay: 0.999,
+            ..GdConfig::new(100.0, 1000)
+        };
+        assert_eq!(cfg.lr_at(0), 100.0);
+        // 0.999^1000 = e^{1000 ln 0.999} = 0.36770…: rounding of powi only.
+        assert!((cfg.lr_at(1000) - 36.769_542_477_096_37).abs() < 1e-9);
+        let x = nalgebra::DMatrix::from_fn(
+            8,
+            5,
+            |i, j| if (i * 7 + j * 3) % 5 < 2 { 1.0 } else { -1.0 },
+        );
+        let problem =
+            Problem::network(&Patterns::from_matrix(x).unwrap(), Coupling::Asymmetric).unwrap();
+        let plain = GdConfig::new(1.0, 20);
+        let a = train_gd(&problem, &plain, &mut |_| {}).unwrap().j;
+        let one = GdConfig {
+            lr_decay: 1.0,
+            ..plain.clone()
+        };
+        assert_eq!(a, train_gd(&problem, &one, &mut |_| {}).unwrap().j);
+        let decayed = GdConfig {
+            lr_decay: 0.9,
+            ..plain.clone()
+        };
+        assert_ne!(a, train_gd(&problem, &decayed, &mut |_| {}).unwrap().j);
+        let bad = GdConfig {
+            lr_decay: 1.5,
+            ..plain
+        };
+        assert!(train_gd(&problem, &bad, &mut |_| {}).is_err());
+    }
 }

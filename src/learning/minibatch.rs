@@ -6,7 +6,9 @@
 
 use crate::data::patterns::Patterns;
 use crate::error::{ensure, Result};
-use crate::learning::gradient_descent::{initial_couplings, GdConfig, GdObserver, GradientDescent};
+use crate::learning::gradient_descent::{
+    check_decay, initial_couplings, GdConfig, GdObserver, GradientDescent,
+};
 use crate::learning::precision::{Precision, Real};
 use crate::learning::problem::{Coupling, Problem};
 use crate::learning::span::Form;
@@ -16,7 +18,7 @@ use rand::seq::SliceRandom;
 
 /// Mini-batch gradient descent on `problem` from the initial couplings of
 /// `cfg` (`cfg.init`, `cfg.init_scale`, `cfg.seed`), `cfg.epochs` epochs of
-/// ⌈P/B⌉ steps with learning rate `cfg.lr` at inverse temperature
+/// ⌈P/B⌉ steps with learning rate `cfg.lr` (decayed per epoch, eq. (T20)) at inverse temperature
 /// `cfg.beta`, in `cfg.precision`, eq. (T19); returns the final couplings
 /// in f64. The observer is called with the number of completed epochs.
 ///
@@ -32,6 +34,7 @@ pub fn train_minibatch(
         "the mini-batch size must be at least 1".into()
     })?;
     ensure(cfg.epochs >= 1, || "at least one epoch is needed".into())?;
+    check_decay(cfg.lr_decay)?;
     match cfg.precision {
         Precision::F64 => train_in::<f64>(problem, cfg, batch, observer),
         Precision::F32 => train_in::<f32>(problem, cfg, batch, observer),
@@ -52,7 +55,8 @@ fn train_in<T: Real>(
         order.shuffle(&mut rng);
         for chunk in order.chunks(batch) {
             let sub = sub_problem(problem, chunk)?;
-            let mut gd = GradientDescent::<T>::with_form(&sub, j, cfg.beta, cfg.lr, Form::Direct)?;
+            let mut gd =
+                GradientDescent::<T>::with_form(&sub, j, cfg.beta, cfg.lr_at(epoch), Form::Direct)?;
             gd.step()?;
             j = gd.couplings().into_owned();
         }

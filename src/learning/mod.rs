@@ -17,12 +17,15 @@
 //!   mini-batches (eq. (T19));
 //! - [`precision`]: f32 or f64 kernels for gradient descent (statistics in f64);
 //! - [`stabilities`]: Δ_i^μ (eq. (T2)) and their distances to a given law;
+//! - [`boltzmann`]: exact maximum-likelihood (Boltzmann) learning of a small
+//!   pairwise Ising model by enumeration (theory/spin_glass.md (G17));
 //! - [`couplings`]: elementary operations on coupling matrices.
 //!
 //! Results never depend on the number of threads: the matrix products split only
 //! the output among threads (each entry is accumulated in the same order), the
 //! element-wise passes run over columns and partial sums are added in column order.
 
+pub mod boltzmann;
 pub mod couplings;
 pub mod fixed_norm;
 pub mod gradient_descent;

@@ -7,7 +7,7 @@
 //! [`plam::compare::generalization_mnist::run_point`], this file combines
 //! seeds and prints.
 
-use super::{GenCouplingArg, GeneralizeArgs, StepsArg};
+use super::{GenCouplingArg, GeneralizeArgs};
 use crate::cli::print_json;
 use crate::cli::values::PrecisionArg;
 use anyhow::bail;
@@ -27,11 +27,14 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrainingProtocolArg {
-    /// The authors': β = 0.1, learning rate 100, 301 epochs, mini-batches of
-    /// min(P, 1000) reshuffled every epoch, start J ~ N(0, 1/N) (ignores
-    /// --epochs, --lr, --beta).
+    /// The authors'. MNIST: β = 0.1, learning rate 100, 301 epochs,
+    /// mini-batches of min(P, 1000) reshuffled every epoch, start
+    /// J ~ N(0, 1/N). EA: β = 1, full batch from J = 0, learning rate
+    /// 100·N/1024, 1000 epochs, decay 0.999 (G15). Ignores --epochs, --lr,
+    /// --beta, --lr-decay.
     Authors,
-    /// The suite's: full-batch descent from Hebb with --epochs, --lr, --beta.
+    /// The suite's: full-batch descent with --epochs, --lr, --beta (from
+    /// Hebb for MNIST; from J = 0 with --lr-decay for EA).
     FullBatch,
 }
 
@@ -192,10 +195,7 @@ pub fn run(a: &GeneralizeArgs, protocol: Protocol) -> anyhow::Result<()> {
             PrecisionArg::F32 => "f32",
             PrecisionArg::F64 => "f64",
         },
-        steps: match a.steps {
-            StepsArg::Budget(s) => Some(s),
-            StepsArg::Converge => None,
-        },
+        steps: super::protocol_steps(&protocol),
         protocol,
         lambda_eff,
         lambda_eff_err,

@@ -78,7 +78,10 @@ pub fn run(a: &GeneralizeArgs) -> anyhow::Result<()> {
     let Some(path) = &a.msa else {
         bail!("--data protein needs --msa FILE (an A2M or FASTA alignment)");
     };
-    let steps = match a.steps {
+    let steps = match a
+        .steps
+        .unwrap_or(StepsArg::Budget(plam::memory::protocol::PAPER_STEPS))
+    {
         StepsArg::Budget(s) => s,
         StepsArg::Converge => {
             bail!("--steps converge does not apply to --data protein (give a number of steps)")
