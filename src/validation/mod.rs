@@ -209,10 +209,10 @@ pub const REGISTRY: &[Claim] = &[
         summary: "protein family (DHFR): Potts PL keeps its training sequences up to α of a few; test sequences fall into attractors sharing a growing fraction of residues with them; asymmetric and symmetric couplings",
         units: None,
         run: generalization_proteins::run,
-        // Measured 2026-12-01 on the shared machine (load 6–9 on 2 cores):
-        // full 1438 s wall (5.5 CPU-min user, 2.6 sys: the five DHFR loads
-        // with both couplings, ≈ 50–270 s each), quick 18.7 s wall (6.4 s CPU).
-        seconds: (19.0, 1440.0),
+        // Measured 2026-12-01 on the 2-core machine with one other job beside
+        // it: full 339 s wall (4.8 CPU-min user, 2.4 sys: the five DHFR loads
+        // with both couplings; 1438 s under a load of 6–9), quick 4.2 s wall.
+        seconds: (4.2, 339.0),
     },
 ];
 
