@@ -531,3 +531,21 @@ mod tests {
         assert!(parse_steps("ten").is_err());
     }
 }
+
+/// One row of a PL-against-Hebb table: the name, then (mean, error) for each.
+type OverlapRow<'a> = (&'a str, (f64, f64), (f64, f64));
+
+/// Prints the PL and Hebb columns of a data set's final overlaps (`--data
+/// mnist` and `--data ea`), the names left-aligned in `width` characters.
+fn print_overlap_rows(width: usize, rows: &[OverlapRow]) {
+    println!(
+        "{:<width$}  {:>17}  {:>17}",
+        "final overlap m_F", "PL", "Hebb"
+    );
+    for (name, pl, hebb) in rows {
+        println!(
+            "{name:<width$}  {:>8.4} ± {:<6.4}  {:>8.4} ± {:<6.4}",
+            pl.0, pl.1, hebb.0, hebb.1
+        );
+    }
+}

@@ -264,33 +264,31 @@ fn print_table(o: &Out) {
         o.mean_field_error
             .map_or("undefined (C singular: P <= N or locked spins)".to_string(), |e| format!("{:.4}", e.overall))
     );
-    println!("final overlap m_F   {:>17}  {:>17}", "PL", "Hebb");
-    let row = |name: &str, pl: (f64, f64), hebb: (f64, f64)| {
-        println!(
-            "{name:<18}  {:>8.4} ± {:<6.4}  {:>8.4} ± {:<6.4}",
-            pl.0, pl.1, hebb.0, hebb.1
-        );
-    };
     let (p, h) = (&o.pl, &o.hebb);
-    row(
-        "train",
-        (p.train_overlap, p.train_overlap_err),
-        (h.train_overlap, h.train_overlap_err),
-    );
-    row(
-        "test",
-        (p.test_overlap, p.test_overlap_err),
-        (h.test_overlap, h.test_overlap_err),
-    );
-    row(
-        "random",
-        (p.random_overlap, p.random_overlap_err),
-        (h.random_overlap, h.random_overlap_err),
-    );
-    row(
-        "E/N reached (test)",
-        (p.energy_per_spin_reached, p.energy_per_spin_reached_err),
-        (h.energy_per_spin_reached, h.energy_per_spin_reached_err),
+    super::print_overlap_rows(
+        18,
+        &[
+            (
+                "train",
+                (p.train_overlap, p.train_overlap_err),
+                (h.train_overlap, h.train_overlap_err),
+            ),
+            (
+                "test",
+                (p.test_overlap, p.test_overlap_err),
+                (h.test_overlap, h.test_overlap_err),
+            ),
+            (
+                "random",
+                (p.random_overlap, p.random_overlap_err),
+                (h.random_overlap, h.random_overlap_err),
+            ),
+            (
+                "E/N reached (test)",
+                (p.energy_per_spin_reached, p.energy_per_spin_reached_err),
+                (h.energy_per_spin_reached, h.energy_per_spin_reached_err),
+            ),
+        ],
     );
     println!(
         "true couplings (P = inf): test overlap {:.4} ± {:.4}, E/N reached {:.4} ± {:.4}",

@@ -226,37 +226,35 @@ fn print_table(o: &Out) {
         o.precision,
         o.lambda_eff
     );
-    println!("final overlap m_F        {:>17}  {:>17}", "PL", "Hebb");
-    let row = |name: &str, pl: (f64, f64), hebb: (f64, f64)| {
-        println!(
-            "{name:<23}  {:>8.4} ± {:<6.4}  {:>8.4} ± {:<6.4}",
-            pl.0, pl.1, hebb.0, hebb.1
-        );
-    };
     let (p, h) = (&o.pl, &o.hebb);
-    row(
-        "train",
-        (p.train_overlap, p.train_overlap_err),
-        (h.train_overlap, h.train_overlap_err),
-    );
-    row(
-        "test",
-        (p.test_overlap, p.test_overlap_err),
-        (h.test_overlap, h.test_overlap_err),
-    );
-    row(
-        "random",
-        (p.random_overlap, p.random_overlap_err),
-        (h.random_overlap, h.random_overlap_err),
-    );
-    row(
-        "test -> nearest train",
-        (p.test_final_nearest_train, p.test_final_nearest_train_err),
-        (h.test_final_nearest_train, h.test_final_nearest_train_err),
-    );
-    row(
-        "label agreement",
-        (p.label_agreement, p.label_agreement_err),
-        (h.label_agreement, h.label_agreement_err),
+    super::print_overlap_rows(
+        23,
+        &[
+            (
+                "train",
+                (p.train_overlap, p.train_overlap_err),
+                (h.train_overlap, h.train_overlap_err),
+            ),
+            (
+                "test",
+                (p.test_overlap, p.test_overlap_err),
+                (h.test_overlap, h.test_overlap_err),
+            ),
+            (
+                "random",
+                (p.random_overlap, p.random_overlap_err),
+                (h.random_overlap, h.random_overlap_err),
+            ),
+            (
+                "test -> nearest train",
+                (p.test_final_nearest_train, p.test_final_nearest_train_err),
+                (h.test_final_nearest_train, h.test_final_nearest_train_err),
+            ),
+            (
+                "label agreement",
+                (p.label_agreement, p.label_agreement_err),
+                (h.label_agreement, h.label_agreement_err),
+            ),
+        ],
     );
 }
