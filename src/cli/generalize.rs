@@ -519,19 +519,6 @@ fn print_table(o: &Out) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn steps_parse() {
-        assert_eq!(parse_steps("10"), Ok(StepsArg::Budget(10)));
-        assert_eq!(parse_steps("converge"), Ok(StepsArg::Converge));
-        assert!(parse_steps("-1").is_err());
-        assert!(parse_steps("ten").is_err());
-    }
-}
-
 /// One row of a PL-against-Hebb table: the name, then (mean, error) for each.
 type OverlapRow<'a> = (&'a str, (f64, f64), (f64, f64));
 
@@ -547,5 +534,18 @@ fn print_overlap_rows(width: usize, rows: &[OverlapRow]) {
             "{name:<width$}  {:>8.4} ± {:<6.4}  {:>8.4} ± {:<6.4}",
             pl.0, pl.1, hebb.0, hebb.1
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_parse() {
+        assert_eq!(parse_steps("10"), Ok(StepsArg::Budget(10)));
+        assert_eq!(parse_steps("converge"), Ok(StepsArg::Converge));
+        assert!(parse_steps("-1").is_err());
+        assert!(parse_steps("ten").is_err());
     }
 }
