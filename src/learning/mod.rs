@@ -33,6 +33,7 @@ pub mod minibatch;
 pub mod potts;
 pub mod precision;
 pub mod problem;
+pub mod pseudo_likelihood_newton;
 pub mod span;
 mod sphere;
 pub mod stabilities;
