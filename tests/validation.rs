@@ -133,6 +133,7 @@ const TESTED: &[&str] = &[
     "generalization_random_features",
     "generalization_mnist",
     "generalization_proteins",
+    "generalization_spin_glass",
 ];
 
 #[test]
@@ -199,4 +200,9 @@ fn generalization_mnist_quick() {
 #[test]
 fn generalization_proteins_quick() {
     quick("generalization_proteins");
+}
+
+#[test]
+fn generalization_spin_glass_quick() {
+    quick("generalization_spin_glass");
 }

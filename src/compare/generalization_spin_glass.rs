@@ -203,7 +203,7 @@ impl EaData {
 /// Relative Frobenius distance of an estimate of K = βJ to the truth,
 /// eq. (G14): overall, on the lattice bonds, and off them (each relative to
 /// ‖K‖, so overall² = bonds² + off_bonds²).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct CouplingError {
     /// ‖K̂ − K‖_F / ‖K‖_F.
     pub overall: f64,
