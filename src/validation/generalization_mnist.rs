@@ -19,6 +19,7 @@ use std::path::Path;
 use nalgebra::DMatrix;
 use serde::Serialize;
 
+use super::stats::se2;
 use super::{Results, Size};
 use crate::compare::generalization_mnist::{
     dynamics, run_point, Measured, MnistPoint, MnistRun, MnistTraining,
@@ -402,11 +403,6 @@ fn hebb_pair(xi: &DMatrix<f64>, random: usize) -> Result<HebbPair> {
         overlap_err,
         one_pair_value: mean_abs_walk(N),
     })
-}
-
-/// The standard error of a difference of two means, taken as independent.
-fn se2(a: f64, b: f64) -> f64 {
-    (a * a + b * b).sqrt()
 }
 
 /// Why a quick run cannot decide the verdicts.

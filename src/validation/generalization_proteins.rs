@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::stats::se2;
 use super::{Results, Size};
 use crate::compare::generalization_proteins::{
     max_training, pair_identity, pair_identity_weighted, run_point, ProteinPoint, SetStats,
@@ -389,10 +390,6 @@ fn quick_reason(size: Size) -> Option<String> {
     (size == Size::Quick).then(|| {
         "CI size: plmc's 3-state chain, not a protein family; the verdicts are about DHFR".into()
     })
-}
-
-fn se2(a: f64, b: f64) -> f64 {
-    (a * a + b * b).sqrt()
 }
 
 fn stored_verdict(points: &[AlphaPoint], grid: &Grid, size: Size) -> Verdict {

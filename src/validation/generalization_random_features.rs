@@ -26,6 +26,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::stats::se2;
 use super::{Results, Size};
 use crate::compare::generalization::{run_point, RfPoint, SET_NAMES};
 use crate::data::random_features::Coefficients;
@@ -286,11 +287,6 @@ fn checks(probes: &[LineProbe], main: &[GridPoint], grid: &Grid) -> Vec<Check> {
         .note("stored: m_F ≥ 0.99, at most 0.5% of the sites off the example, (V15)"),
     );
     out
-}
-
-/// The standard error of a difference of two independent means.
-fn se2(a: f64, b: f64) -> f64 {
-    (a * a + b * b).sqrt()
 }
 
 /// Why a quick run cannot decide the verdicts (its grid is 2×2 at N = 60).

@@ -24,6 +24,7 @@ use std::path::Path;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
+use super::stats::se2;
 use super::{Results, Size};
 use crate::compare::generalization_spin_glass::{
     authors_training, coupling_error, mean_field, run_point, CouplingError, EaData, EaPoint, EaRun,
@@ -577,10 +578,6 @@ fn slope(xy: &[(f64, f64)]) -> Option<(f64, f64)> {
     let a = my - b * mx;
     let rss: f64 = xy.iter().map(|p| (p.1 - a - b * p.0).powi(2)).sum();
     Some((b, (rss / (n - 2.0) / sxx).sqrt()))
-}
-
-fn se2(a: f64, b: f64) -> f64 {
-    a.hypot(b)
 }
 
 fn quick_reason(size: Size) -> Option<String> {

@@ -324,6 +324,11 @@ fn label(claim: &Claim, outcome: Result<Results>, total: f64) -> Results {
 pub mod stats {
     pub use crate::numerics::statistics::{ks_critical, ks_two_sample, mean_var, wilson};
 
+    /// The standard error of a difference of two independent means, √(a² + b²).
+    pub fn se2(a: f64, b: f64) -> f64 {
+        a.hypot(b)
+    }
+
     /// Kolmogorov–Smirnov distance sup |F_n − F| between the empirical CDF of
     /// `x` and the CDF `cdf` ([`crate::numerics::statistics::ks_distance`]; NaN for an
     /// empty or non-finite sample, which then fails its check).
