@@ -1146,4 +1146,33 @@ mod tests {
         assert_eq!(training(32).lr, 100.0);
         assert_eq!(training(4).lr, 100.0 * 16.0 / 1024.0);
     }
+
+    /// A cached value is read back only under the key it was written with;
+    /// a missing or unreadable file reads as absent.
+    #[test]
+    fn cache_is_keyed() {
+        let dir = std::env::temp_dir().join(format!("plam-sg-cache-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("x.json");
+        let s = Sampled {
+            ground_state: -1.3,
+            energy: (-1.2, 1e-4),
+            seconds: 3.0,
+        };
+        write_cached(&file, "key a", &s).unwrap();
+        let back: Sampled = read_cached(&file, "key a").unwrap();
+        assert_eq!((back.ground_state, back.energy), (s.ground_state, s.energy));
+        assert!(read_cached::<Sampled>(&file, "key b").is_none());
+        assert!(read_cached::<Sampled>(&dir.join("missing.json"), "key a").is_none());
+        std::fs::write(&file, "not json").unwrap();
+        assert!(read_cached::<Sampled>(&file, "key a").is_none());
+        std::fs::remove_dir_all(&dir).ok();
+        // The key names what a point depends on: size, seed and protocol.
+        let (q, f) = (
+            cache_key(&Grid::of(Size::Quick)),
+            cache_key(&Grid::of(Size::Full)),
+        );
+        assert_ne!(q, f);
+        assert!(f.contains("L 32") && f.contains("seed 0xea0013"), "{f}");
+    }
 }
