@@ -71,6 +71,8 @@ pub struct Grid {
     pub l: usize,
     /// Loads α = P/N of the memory sweep.
     pub alphas: Vec<f64>,
+    /// Loads of the symmetric-PL variant (same protocol, J = Jᵀ).
+    pub symmetric_alphas: Vec<f64>,
     /// Training samples drawn for the sweep (fixed, so that the test
     /// samples, drawn after them, do not depend on the loads).
     pub train: usize,
@@ -108,6 +110,7 @@ impl Grid {
             l,
             train: (top * (l * l) as f64).round() as usize,
             alphas,
+            symmetric_alphas: size.pick(vec![1.0, 4.0], vec![0.25, 1.0, 4.0]),
             test: size.pick(200, 1000),
             random: size.pick(50, 100),
             inference_samples: size.pick(1 << 18, 1 << 20),
@@ -241,7 +244,7 @@ fn write_cached<T: Serialize>(file: &Path, key: &str, value: &T) -> Result<()> {
 /// with the same settings and computed (and written there) otherwise; the
 /// instance is sampled only if a point is missing. A progress line per
 /// point (elapsed, ETA by the cost ∝ P of the training) goes to stderr.
-fn sweep(grid: &Grid, cache: &Path) -> Result<(Vec<AlphaPoint>, Sampled)> {
+fn sweep(grid: &Grid, cache: &Path) -> Result<(Vec<AlphaPoint>, Vec<AlphaPoint>, Sampled)> {
     let l = grid.l;
     let key = cache_key(grid);
     std::fs::create_dir_all(cache)?;
@@ -249,16 +252,36 @@ fn sweep(grid: &Grid, cache: &Path) -> Result<(Vec<AlphaPoint>, Sampled)> {
     let sampled_file = file("sampling".into());
     let mut data: Option<EaData> = None;
     let mut sampled: Option<Sampled> = read_cached(&sampled_file, &key);
-    let total: f64 = grid.alphas.iter().sum();
+    let jobs: Vec<(Coupling, f64)> = (grid.alphas.iter().map(|&a| (Coupling::Asymmetric, a)))
+        .chain(
+            grid.symmetric_alphas
+                .iter()
+                .map(|&a| (Coupling::Symmetric, a)),
+        )
+        .collect();
+    let total: f64 = jobs.iter().map(|j| j.1).sum();
     // Seconds and loads of the points computed here, for the ETA (cost ∝ α).
     let (mut done, mut computed, mut busy) = (0.0, 0.0, 0.0);
-    let mut out = Vec::new();
-    for &alpha in &grid.alphas {
-        let point_file = file(format!("alpha{alpha}"));
+    let (mut asymmetric, mut symmetric) = (Vec::new(), Vec::new());
+    for (coupling, alpha) in jobs {
+        let (point_file, point_key, out, what) = match coupling {
+            Coupling::Symmetric => (
+                file(format!("symmetric_alpha{alpha}")),
+                format!("{key} symmetric"),
+                &mut symmetric,
+                "symmetric ",
+            ),
+            _ => (
+                file(format!("alpha{alpha}")),
+                key.clone(),
+                &mut asymmetric,
+                "",
+            ),
+        };
         done += alpha;
-        if let Some(p) = read_cached::<AlphaPoint>(&point_file, &key) {
+        if let Some(p) = read_cached::<AlphaPoint>(&point_file, &point_key) {
             eprintln!(
-                "generalization_spin_glass L = {l}: α = {alpha} read from {}",
+                "generalization_spin_glass L = {l}: {what}α = {alpha} read from {}",
                 point_file.display()
             );
             out.push(p);
@@ -283,7 +306,7 @@ fn sweep(grid: &Grid, cache: &Path) -> Result<(Vec<AlphaPoint>, Sampled)> {
         let point = EaPoint {
             alpha,
             random: grid.random,
-            coupling: Coupling::Asymmetric,
+            coupling,
             gd: training(l),
             protocol: Protocol::Paper { steps: EA_STEPS },
         };
@@ -295,11 +318,11 @@ fn sweep(grid: &Grid, cache: &Path) -> Result<(Vec<AlphaPoint>, Sampled)> {
             &mut |_| {},
         )?;
         let p = summarise(l, alpha, &run, c.seconds());
-        write_cached(&point_file, &key, &p)?;
+        write_cached(&point_file, &point_key, &p)?;
         computed += alpha;
         busy += p.seconds;
         eprintln!(
-            "generalization_spin_glass L = {l}: α = {alpha} done in {:.0} s (ETA {:.0} s)",
+            "generalization_spin_glass L = {l}: {what}α = {alpha} done in {:.0} s (ETA {:.0} s)",
             p.seconds,
             busy * (total - done) / computed
         );
@@ -312,7 +335,7 @@ fn sweep(grid: &Grid, cache: &Path) -> Result<(Vec<AlphaPoint>, Sampled)> {
             cache.display()
         ))
     })?;
-    Ok((out, sampled))
+    Ok((asymmetric, symmetric, sampled))
 }
 
 /// Mean and standard error over blocks.
@@ -589,6 +612,8 @@ fn quick_reason(size: Size) -> Option<String> {
 pub struct Measured {
     /// The memory sweep.
     pub points: Vec<AlphaPoint>,
+    /// The symmetric-PL variant at [`Grid::symmetric_alphas`].
+    pub symmetric: Vec<AlphaPoint>,
     /// The L = 4 inference comparison.
     pub inference: Vec<BlockPoint>,
     /// tr F⁻¹ at the L = 4 truth (G20).
@@ -869,13 +894,13 @@ fn overlaps_panel(m: &Measured, grid: &Grid) -> Panel {
     let (a0, a1) = (grid.alphas[0], grid.alphas[grid.alphas.len() - 1]);
     let mut panel = Panel::new("model load α = P/N", "final overlap m_F (100 steps)")
         .title(format!(
-            "(a) memory, L = {}, T = {T}: PL solid, Hebb dashed",
+            "(a) memory, L = {}: Hebb dashed, symmetric PL dotted",
             grid.l
         ))
         .x_log()
         .x_range(a0 / 1.3, a1 * 1.3)
         // Headroom above m = 1 for the legend, clear of every curve.
-        .y_range(0.0, 1.45)
+        .y_range(0.0, 1.7)
         .legend(LegendAt::UpperRight);
     for (k, (name, color)) in [
         ("train", palette::BLUE),
@@ -889,6 +914,17 @@ fn overlaps_panel(m: &Measured, grid: &Grid) -> Panel {
             panel.push(s);
         }
         for s in line(&m.points, "", |p| p.hebb[k], Dash::Dashed, color) {
+            panel.push(s);
+        }
+    }
+    for (k, (name, color)) in [
+        ("symmetric PL train", palette::BLUE),
+        ("symmetric PL test", palette::ORANGE),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for s in line(&m.symmetric, name, |p| p.pl[k], Dash::Dotted, color) {
             panel.push(s);
         }
     }
@@ -1044,12 +1080,13 @@ fn build_figure(m: &Measured, grid: &Grid) -> Figure {
 /// Runs the claim; writes `generalization_spin_glass.{svg,png,json}`.
 pub fn run(size: Size, out: &Path) -> Result<Results> {
     let grid = Grid::of(size);
-    let (points, sampled) = sweep(&grid, &out.join(".cache"))?;
+    let (points, symmetric, sampled) = sweep(&grid, &out.join(".cache"))?;
     let clock = Stopwatch::start();
     let (inference, theory) = inference(&grid)?;
     let inference_seconds = clock.seconds();
     let m = Measured {
         points,
+        symmetric,
         inference,
         cramer_rao_trace: theory.trace,
         k_norm_sq: theory.k_norm_sq,
@@ -1063,7 +1100,12 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     // Each result carries the compute behind it, also when the L = 32 points
     // were read from the cache: the sampling and the points' own seconds for
     // the sweep, the inference's seconds for the L = 4 checks.
-    let sweep_seconds = m.sampling_seconds + m.points.iter().map(|p| p.seconds).sum::<f64>();
+    let sweep_seconds = m.sampling_seconds
+        + m.points
+            .iter()
+            .chain(&m.symmetric)
+            .map(|p| p.seconds)
+            .sum::<f64>();
     let checks: Vec<Check> = checks(&m)
         .into_iter()
         .map(|c| {
@@ -1103,7 +1145,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
             seed: SEED,
             t: T,
             grid: &grid,
-            training: "memory: asymmetric PL at beta 1 from J = 0, full-batch GD, lr 100·N/1024, 1000 epochs, decay 0.999 (T20), f32 at L = 32 and f64 below, 100 synchronous steps; inference at L = 4: exact ML and converged PL by Newton to residual 1e-10, the authors' PL, mean field",
+            training: "memory: asymmetric (and, at symmetric_alphas, symmetric) PL at beta 1 from J = 0, full-batch GD, lr 100·N/1024, 1000 epochs, decay 0.999 (T20), f32 at L = 32 and f64 below, 100 synchronous steps; inference at L = 4: exact ML and converged PL by Newton to residual 1e-10, the authors' PL, mean field",
             measured: &m,
         },
         &checks,
