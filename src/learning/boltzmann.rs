@@ -123,9 +123,13 @@ fn enumerate(
     ((2.0 * z).ln() + top, moments, cov)
 }
 
-/// The pair vector of a symmetric N × N matrix, in the order of [`pairs`].
-fn pair_vector(k: &DMatrix<f64>) -> Vec<f64> {
-    pairs(k.nrows()).iter().map(|&(i, j)| k[(i, j)]).collect()
+/// The entries i < j of an N × N matrix as a vector, in the order of
+/// [`fisher_information`]: (0,1), (0,2), …, (N−2, N−1).
+pub fn pair_vector(k: &DMatrix<f64>) -> DVector<f64> {
+    DVector::from_iterator(
+        k.nrows() * k.nrows().saturating_sub(1) / 2,
+        pairs(k.nrows()).iter().map(|&(i, j)| k[(i, j)]),
+    )
 }
 
 /// The Fisher information of the pair couplings at K (N × N, symmetric,
@@ -138,19 +142,20 @@ pub fn fisher_information(k: &DMatrix<f64>) -> Result<DMatrix<f64>> {
         format!("the Fisher information enumerates 2^N states: K must be N × N with N in 2..={MAX_BOLTZMANN_N}")
     })?;
     let pr = pairs(n);
-    Ok(enumerate(n, &pr, &pair_vector(k), true)
+    Ok(enumerate(n, &pr, pair_vector(k).as_slice(), true)
         .2
         .expect("the Hessian was requested"))
 }
 
 /// The asymptotic mean squared error of maximum likelihood over the pairs,
-/// tr F(K)⁻¹: P·E Σ_{i<j} (K̂_ij − K_ij)² → tr F⁻¹ as P → ∞ (Cramér–Rao,
-/// attained by ML), eq. (G20).
+/// tr F⁻¹ of the Fisher information `f` ([`fisher_information`]):
+/// P·E Σ_{i<j} (K̂_ij − K_ij)² → tr F⁻¹ as P → ∞ (Cramér–Rao, attained by
+/// ML), eq. (G20).
 ///
-/// Fails as [`fisher_information`], or if F is singular.
-pub fn cramer_rao_trace(k: &DMatrix<f64>) -> Result<f64> {
-    let f = fisher_information(k)?;
+/// Fails if F is singular.
+pub fn cramer_rao_trace(f: &DMatrix<f64>) -> Result<f64> {
     let inv = f
+        .clone()
         .cholesky()
         .map(|c| c.inverse())
         .ok_or_else(|| crate::Error::NoSolution("the Fisher information is singular".into()))?;
@@ -255,7 +260,7 @@ mod tests {
             (f[(0, 0)] - (1.0 - 0.7f64.tanh().powi(2))).abs() < 1e-14,
             "{f}"
         );
-        let t = cramer_rao_trace(&k).unwrap();
+        let t = cramer_rao_trace(&f).unwrap();
         assert!((t / 0.7f64.cosh().powi(2) - 1.0).abs() < 1e-13, "{t}");
     }
 

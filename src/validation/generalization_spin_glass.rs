@@ -33,7 +33,9 @@ use crate::compare::generalization_spin_glass::{
 use crate::figures::report::{save_figure, Check, Stopwatch};
 use crate::figures::verdict::{Interval, Verdict};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Rgb, Series};
-use crate::learning::boltzmann::{boltzmann_learning, cramer_rao_trace, fisher_information};
+use crate::learning::boltzmann::{
+    boltzmann_learning, cramer_rao_trace, fisher_information, pair_vector,
+};
 use crate::learning::pseudo_likelihood_newton::{
     asymptotic_covariance, off_diagonal, pseudo_likelihood_newton,
 };
@@ -412,7 +414,7 @@ fn moment_mismatch(k: &DMatrix<f64>, samples: &DMatrix<f64>) -> f64 {
         let s = nalgebra::DVector::from_fn(n, |i, _| if state >> i & 1 == 1 { 1.0 } else { -1.0 });
         let w = (0.5 * s.dot(&(k * &s))).exp();
         z += w;
-        m += &s * s.transpose() * w;
+        m.ger(w, &s, &s, 1.0);
     }
     let m = m / z;
     let mut worst = 0.0f64;
@@ -441,27 +443,6 @@ fn pl_stationarity(k: &DMatrix<f64>, samples: &DMatrix<f64>) -> f64 {
     worst
 }
 
-/// The pairs i < j of a square matrix as a vector, in the order of
-/// [`fisher_information`] ((0,1), (0,2), …).
-fn pair_vector(a: &DMatrix<f64>) -> nalgebra::DVector<f64> {
-    let n = a.nrows();
-    nalgebra::DVector::from_iterator(
-        n * (n - 1) / 2,
-        (0..n).flat_map(|i| (i + 1..n).map(move |j| a[(i, j)])),
-    )
-}
-
-/// Σ_{i<j} (A_ij − B_ij)².
-fn pair_sq(a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
-    let mut s = 0.0;
-    for i in 0..a.nrows() {
-        for j in i + 1..a.nrows() {
-            s += (a[(i, j)] - b[(i, j)]).powi(2);
-        }
-    }
-    s
-}
-
 /// The skip-or-fail rule of the converged estimators: an estimate that does
 /// not exist (locked pair, separable row) is counted, anything else fails.
 fn exists<T>(r: Result<T>) -> Result<Option<T>> {
@@ -481,6 +462,8 @@ struct InferenceTheory {
     k_norm_sq: f64,
     /// tr Σ / (2 tr F⁻¹), (G22) against (G20).
     pl_over_ml: f64,
+    /// Number d of pair couplings.
+    pairs: usize,
 }
 
 /// The L = 4 comparison and its asymptotic theory.
@@ -493,8 +476,8 @@ fn inference(grid: &Grid) -> Result<(Vec<BlockPoint>, InferenceTheory)> {
         &|_| {},
     )?;
     let (j, k) = (data.instance.coupling_matrix(), data.true_k());
-    let trace = cramer_rao_trace(&k)?;
     let fisher = fisher_information(&k)?;
+    let trace = cramer_rao_trace(&fisher)?;
     let d = fisher.nrows();
     let k_pairs = pair_vector(&k);
     let sigma = asymptotic_covariance(&k)?;
@@ -525,8 +508,8 @@ fn inference(grid: &Grid) -> Result<(Vec<BlockPoint>, InferenceTheory)> {
             let pl_fit = exists(pseudo_likelihood_newton(&xi, NEWTON_TOLERANCE))?;
             if let Some(f) = &ml_fit {
                 ml.push(coupling_error(&f.k, &k, &j).overall);
-                cr.push(p as f64 * pair_sq(&f.k, &k) / trace);
                 let e = pair_vector(&f.k) - &k_pairs;
+                cr.push(p as f64 * e.norm_squared() / trace);
                 chi.push(p as f64 * e.dot(&(&fisher * &e)) / d as f64);
                 ml_res = ml_res.max(moment_mismatch(&f.k, &xi));
             } else {
@@ -578,7 +561,8 @@ fn inference(grid: &Grid) -> Result<(Vec<BlockPoint>, InferenceTheory)> {
     }
     let theory = InferenceTheory {
         trace,
-        k_norm_sq: pair_sq(&k, &DMatrix::zeros(16, 16)),
+        k_norm_sq: k_pairs.norm_squared(),
+        pairs: d,
         pl_over_ml: pl_over_ml_theory,
     };
     Ok((out, theory))
@@ -1091,7 +1075,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         cramer_rao_trace: theory.trace,
         k_norm_sq: theory.k_norm_sq,
         pl_over_ml_theory: theory.pl_over_ml,
-        pairs: 16 * 15 / 2,
+        pairs: theory.pairs,
         ground_state: sampled.ground_state,
         sample_energy: sampled.energy,
         sampling_seconds: sampled.seconds,
