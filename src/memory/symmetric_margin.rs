@@ -183,9 +183,46 @@ pub fn symmetric_margin_decision(patterns: &[Vec<f64>], kappa: f64) -> Result<Ma
     }
 }
 
-/// One solve of (E1) at κ: a verified solution, or the bound (E3) its
-/// certificate proves, however far above κ (the caller judges it).
-fn cone_step(patterns: &[Vec<f64>], kappa: f64) -> Result<MarginDecision> {
+/// The rows an infeasibility certificate of (E1) at κ rests on, eq. (E5):
+/// the row weights Y_i = Σ_μ y_{iμ} of the solver's Farkas multipliers,
+/// normalised to Σ_i Y_i = 1, together with the bound (E3) that certificate
+/// proves. A certificate carried by one row i is that row's own Farkas
+/// certificate (the row alone cannot reach κ, so κ ≥ κ*_i ≥ κ*_row, the row
+/// bound (S18)); weight spread over many rows is an obstruction that only the
+/// symmetry constraint creates.
+///
+/// Returns `Ok(None)` when (E1) is feasible at κ (κ < κ*_sym). Fails as
+/// [`symmetric_margin_decision`] does, and with [`Error::NoConvergence`]
+/// when the certificate proves no bound within 10⁻⁴ of κ.
+pub fn obstruction_rows(patterns: &[Vec<f64>], kappa: f64) -> Result<Option<(Vec<f64>, f64)>> {
+    let solver = solve_cone(patterns, kappa)?;
+    let sol = &solver.solution;
+    match sol.status {
+        SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
+            let bound = certified_bound(patterns, kappa, sol);
+            if bound.is_nan() || bound - kappa > CERTIFICATE_TOL {
+                return Err(Error::NoConvergence {
+                    what: format!("symmetric margin certificate at κ = {kappa}"),
+                    iterations: sol.iterations as usize,
+                    residual: bound - kappa,
+                    tolerance: CERTIFICATE_TOL,
+                });
+            }
+            let (n, p) = (patterns[0].len(), patterns.len());
+            let rows: Vec<f64> = (0..n)
+                .map(|i| sol.z[i * p..(i + 1) * p].iter().map(|v| v.max(0.0)).sum())
+                .collect();
+            let total: f64 = rows.iter().sum();
+            Ok(Some((rows.iter().map(|y| y / total).collect(), bound)))
+        }
+        // Any other status is judged as the bisection judges it; only a
+        // verified solution reaches this `Ok`.
+        _ => decide(patterns, kappa, sol).map(|_| None),
+    }
+}
+
+/// Clarabel run on (E1) at κ, before any verification.
+fn solve_cone(patterns: &[Vec<f64>], kappa: f64) -> Result<DefaultSolver<f64>> {
     let n = check_patterns(patterns)?;
     if !(kappa.is_finite() && kappa >= 0.0) {
         return Err(Error::InvalidInput(format!(
@@ -205,7 +242,19 @@ fn cone_step(patterns: &[Vec<f64>], kappa: f64) -> Result<MarginDecision> {
     let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
         .map_err(|e| Error::Other(format!("clarabel setup: {e}")))?;
     solver.solve();
-    let sol = &solver.solution;
+    Ok(solver)
+}
+
+/// One solve of (E1) at κ: a verified solution, or the bound (E3) its
+/// certificate proves, however far above κ (the caller judges it).
+fn cone_step(patterns: &[Vec<f64>], kappa: f64) -> Result<MarginDecision> {
+    let solver = solve_cone(patterns, kappa)?;
+    decide(patterns, kappa, &solver.solution)
+}
+
+/// The decision a solver run proves at κ (see [`cone_step`]).
+fn decide(patterns: &[Vec<f64>], kappa: f64, sol: &DefaultSolution<f64>) -> Result<MarginDecision> {
+    let d = pairs(patterns[0].len());
     let fail = |what: &str, residual: f64, tolerance: f64| Error::NoConvergence {
         what: format!("symmetric margin cone program at κ = {kappa} ({what})"),
         iterations: sol.iterations as usize,
