@@ -12,3 +12,4 @@ pub mod retrieval;
 pub mod rules;
 pub mod storability;
 pub mod symmetric_margin;
+pub mod symmetric_relaxation;
