@@ -10,6 +10,11 @@
 //! certificate), so the finite-N points carry only sampling error; the exact
 //! inequalities it must obey on every set (the pseudo-inverse below, the
 //! asymmetric maximal margin above) are the claim's checks.
+//!
+//! Beside them, at sizes the cone program cannot reach, the rows' own
+//! optima measure the asymmetry a² that the bound (S26) turns into a
+//! statement about the limit: symmetry costs stability as N → ∞, although at
+//! every N measured the worst row hides that cost (V19).
 
 use std::path::Path;
 
@@ -26,6 +31,7 @@ use crate::memory::couplings::stabilities;
 use crate::memory::rules::pseudo_inverse;
 use crate::memory::storability::{max_margin as set_max_margin, random_patterns, Symmetry};
 use crate::memory::symmetric_margin::symmetric_max_margin;
+use crate::memory::symmetric_relaxation::RowOptima;
 use crate::numerics::extrapolation::{
     accepted_fits, covering_interval, fit_all_laws, sigmas_from_limits, SizeFit,
 };
@@ -64,6 +70,119 @@ fn plan(size: Size) -> Vec<(usize, usize)> {
         vec![(10, 12), (12, 12), (14, 10), (16, 10)],
         vec![(16, 160), (20, 120), (26, 80), (32, 56), (40, 32), (50, 16)],
     )
+}
+
+/// Sizes and sets of the asymmetry measurement (S26). Full: ~20 s a set at
+/// N = 200 (N row QPs and the bisection of (S25a)), ~3 min for both loads on
+/// 2 cores; quick: a second.
+fn asymmetry_plan(size: Size) -> Vec<(usize, usize)> {
+    size.pick(vec![(12, 4), (16, 4)], vec![(50, 8), (100, 8), (200, 8)])
+}
+
+/// Bisection width of κ_agg (S25): 10⁻³ of the margins compared, far below
+/// the asymmetry cost κ*(α)(1 − √(1 − a²)) ≥ 0.008 it is set beside.
+const AGG_WIDTH: f64 = 5e-4;
+
+/// The rows' own optima at one (N, α), eqs. (S23)–(S26): means over sets
+/// with standard errors.
+#[derive(Debug, Clone, Serialize)]
+struct AsymmetryPoint {
+    n: usize,
+    p: usize,
+    /// Sets drawn, and those with a row that is not separable (left out).
+    sets: usize,
+    inseparable: usize,
+    /// a² = ‖(W − Wᵀ)/2‖²/‖W‖² of the rows' unit optima W (S26).
+    a2: f64,
+    a2_se: f64,
+    /// Mean over sets of the within-set standard deviation of κ*_i and of
+    /// |S_i| (S = (W + Wᵀ)/2): the spreads the limit (S26) needs to vanish.
+    kappa_rows_sd: f64,
+    s_norm_sd: f64,
+    /// Mean |S_i|: √(1 − a²) when the rows are alike.
+    s_norm_mean: f64,
+    /// Means of the row bound min_i κ*_i (S18), of mean_i κ*_i, of the
+    /// closed form (S24) and of the relaxation κ_agg (S25, upper end).
+    kappa_row: f64,
+    kappa_rows_mean: f64,
+    kappa_s: f64,
+    kappa_agg: f64,
+    /// Largest (κ_agg lower end − κ*_row) over sets: ≤ 0 by (S25).
+    agg_above_row: f64,
+    seconds: f64,
+}
+
+/// The asymmetry point of load index `k` at N, `sets` sets (the same pattern
+/// sets as the cone programs where N coincides).
+fn asymmetry_point(n: usize, sets: usize, k: usize) -> Result<AsymmetryPoint> {
+    let clock = Stopwatch::start();
+    let p = ((LOADS[k] * n as f64).round() as usize).max(1);
+    let sd = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+    };
+    type Row = [f64; 9];
+    let rows: Vec<Option<Row>> = (0..sets)
+        .into_par_iter()
+        .map(|s| -> Result<Option<Row>> {
+            let Some(o) = RowOptima::of(&patterns(n, p, k, s))? else {
+                return Ok(None);
+            };
+            let sym = (&o.rows + o.rows.transpose()) * 0.5;
+            let norms: Vec<f64> = (0..n).map(|i| sym.row(i).norm()).collect();
+            let (agg_lo, agg_hi) = o.aggregated_bound(AGG_WIDTH)?;
+            Ok(Some([
+                o.asymmetry(),
+                sd(&o.margins),
+                sd(&norms),
+                norms.iter().sum::<f64>() / n as f64,
+                o.row_bound(),
+                o.margins.iter().sum::<f64>() / n as f64,
+                o.symmetric_part_bound(),
+                agg_hi,
+                agg_lo - o.row_bound(),
+            ]))
+        })
+        .collect::<Result<_>>()?;
+    let used: Vec<Row> = rows.iter().flatten().copied().collect();
+    if used.len() < 2 {
+        return Err(Error::NoSolution(format!(
+            "fewer than two of {sets} sets at N = {n}, α = {} have separable rows",
+            LOADS[k]
+        )));
+    }
+    let col = |c: usize| -> Vec<f64> { used.iter().map(|r| r[c]).collect() };
+    let mean = |c: usize| mean_sem(&col(c)).0;
+    let (a2, a2_se) = mean_sem(&col(0));
+    Ok(AsymmetryPoint {
+        n,
+        p,
+        sets,
+        inseparable: sets - used.len(),
+        a2,
+        a2_se,
+        kappa_rows_sd: mean(1),
+        s_norm_sd: mean(2),
+        s_norm_mean: mean(3),
+        kappa_row: mean(4),
+        kappa_rows_mean: mean(5),
+        kappa_s: mean(6),
+        kappa_agg: mean(7),
+        agg_above_row: col(8).into_iter().fold(f64::NEG_INFINITY, f64::max),
+        seconds: clock.seconds(),
+    })
+}
+
+/// The bound (S26) on lim κ*_sym(α) from the asymmetry at the largest N, and
+/// its error: the standard error and the change from the next size in
+/// quadrature (V19).
+fn limit_bound(load: &Load) -> Option<(f64, f64)> {
+    let [.., prev, last] = load.asymmetry.as_slice() else {
+        return None;
+    };
+    let sigma_a2 = last.a2_se.hypot(last.a2 - prev.a2);
+    let root = (1.0 - last.a2).sqrt();
+    Some((load.gardner * root, load.gardner * sigma_a2 / (2.0 * root)))
 }
 
 /// One pattern set's κ*_sym with the exact bounds it must obey.
@@ -256,6 +375,8 @@ struct Load {
     /// The pseudo-inverse bound √((1 − α)/α) (a lower bound as N → ∞).
     pinv_bound: f64,
     points: Vec<SizePoint>,
+    /// The rows' optima at larger N, eqs. (S23)–(S26).
+    asymmetry: Vec<AsymmetryPoint>,
     /// The means fitted under every finite-size law.
     fits: Vec<SizeFit>,
     /// The interval covering the accepted fits ± their errors, (V12).
@@ -278,7 +399,12 @@ fn load(size: Size, k: usize) -> Result<Load> {
         .map(SizePoint::fit_point)
         .collect();
     let fits = fit_all_laws(&pts);
+    let asymmetry = asymmetry_plan(size)
+        .into_iter()
+        .map(|(n, sets)| asymmetry_point(n, sets, k))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Load {
+        asymmetry,
         alpha,
         theory: theory::max_margin(alpha)?,
         gardner: gardner_max_margin(alpha)?,
@@ -531,7 +657,7 @@ fn row_bound_verdict(load: &Load) -> Option<Verdict> {
     Some(
         Verdict::value(
             format!(
-                "symmetric couplings reach the row bound: κ*_sym = min_i κ*_i as N → ∞, α = {}",
+                "symmetric couplings reach the row bound at the sizes measured: κ*_sym = min_i κ*_i, α = {}",
                 load.alpha
             ),
             "theory/symmetric.md (S19): the row bound attained (conjecture H)",
@@ -550,10 +676,83 @@ fn row_bound_verdict(load: &Load) -> Option<Verdict> {
             per_size.join("; ")
         ))
         .because(
-            "(V14a) under H the mean lies in [0, w̄]; the limit κ*_row → κ*(α) is Gardner's \
-             (concentration of each row's margin), so H gives κ*_sym(α) = κ*(α) (S20)",
+            "(V14a) under H the mean lies in [0, w̄]; this is H at finite N, where the worst row's \
+             deficit hides the cost of symmetry; the limit is judged by (V19)",
         )
         .runtime(load.seconds),
+    )
+}
+
+/// (V19) H's consequence (S20), κ*_sym(α) → κ*(α), against the bound (S26)
+/// κ*_sym(α) ≤ κ*(α)√(1 − a²) from the measured asymmetry of the rows'
+/// optima: CONFIRMED if the bound is within 2σ of κ*(α), CONTRADICTED if it
+/// lies more than 4σ below.
+fn cost_verdict(load: &Load) -> Option<Verdict> {
+    let (bound, sigma) = limit_bound(load)?;
+    let by_size: Vec<String> = load
+        .asymmetry
+        .iter()
+        .map(|p| {
+            format!(
+                "N = {}: a² = {} ± {}, sd κ*_i = {}, sd |S_i| = {}, κ*_row = {}, κ_agg = {}",
+                p.n,
+                num(p.a2),
+                num(p.a2_se),
+                num(p.kappa_rows_sd),
+                num(p.s_norm_sd),
+                num(p.kappa_row),
+                num(p.kappa_agg)
+            )
+        })
+        .collect();
+    Some(
+        Verdict::value(
+            format!(
+                "symmetry costs no stability as N → ∞: κ*_sym({}) = Gardner's κ*",
+                load.alpha
+            ),
+            "theory/symmetric.md (S19)–(S20): conjecture H",
+            load.gardner,
+            bound,
+            sigma,
+            0.0,
+        )
+        .measurement(format!(
+            "(S26) bound κ*(α)√(1 − a²) = {} ± {} below κ*(α) = {}; by size ({}): {}",
+            num(bound),
+            num(sigma),
+            num(load.gardner),
+            "means over sets",
+            by_size.join("; ")
+        ))
+        .because(
+            "(V19) a² at the largest N, its error and its change from the next size in \
+             quadrature; the spreads of κ*_i and |S_i| fall as N^−½, so (S24) tends to (S26); \
+             κ_agg equals the row bound at every N here, so the cone programs cannot see the gap",
+        )
+        .runtime(load.asymmetry.iter().map(|p| p.seconds).sum()),
+    )
+}
+
+/// (S25) implies κ_agg ≤ κ*_row on every set: the verified lower end of
+/// κ_agg may exceed the row bound by at most the row QP's margin accuracy.
+fn relaxation_check(load: &Load) -> Check {
+    let worst = load
+        .asymmetry
+        .iter()
+        .map(|p| p.agg_above_row)
+        .fold(f64::NEG_INFINITY, f64::max);
+    Check::at_most(
+        format!(
+            "max (κ_agg lower end − κ*_row) over sets, α = {}",
+            load.alpha
+        ),
+        worst,
+        ROW_MARGIN_ACCURACY,
+    )
+    .note(
+        "(V19) the aggregated constraint of the worst row allows no κ above its κ*_i (S23); \
+         1e-6 is the row QP's margin accuracy",
     )
 }
 
@@ -671,6 +870,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     for l in &loads {
         checks.extend(set_checks(l));
         checks.push(round_trip_check(l.alpha)?);
+        checks.push(relaxation_check(l));
     }
     let mut verdicts = vec![
         paper_verdict(&loads[1]),
@@ -678,6 +878,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         theory_verdict(&loads[1]),
     ];
     verdicts.extend(loads.iter().filter_map(row_bound_verdict));
+    verdicts.extend(loads.iter().filter_map(cost_verdict));
     let law = match loads[0].points.last() {
         Some(p) if !p.results.is_empty() => Some(law_comparison(p, loads[0].alpha)?),
         _ => None,
@@ -850,6 +1051,14 @@ fn size_panel(l: &Load, title: &str) -> Panel {
             vec![(0.0, 0.5 * (lo + hi))],
             vec![0.5 * (hi - lo)],
             palette::RED,
+        ));
+    }
+    if let Some((b, _)) = limit_bound(l) {
+        panel.push(Series::line(
+            format!("limit bound κ*√(1 − a²) = {b:.3} (S26)"),
+            vec![(0.0, b), (x_max, b)],
+            Dash::Dashed,
+            palette::ORANGE,
         ));
     }
     panel
