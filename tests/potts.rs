@@ -37,6 +37,33 @@ fn dhfr_weights_equal_plmc() {
     assert!((neff - 1568.104).abs() < 1e-3, "N_eff = {neff}");
 }
 
+/// The WW domain alignment (data/ww/, Pfam PF00397 RP15 via logomaker): its
+/// `#` preamble is skipped, the 44 columns reduce to 31 match columns in every
+/// record, and the one record with `X` is skipped as plmc would.
+#[test]
+fn ww_alignment_parses_with_the_expected_counts() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/ww/ww_sequences.fa");
+    let msa = Msa::read(&path, Alphabet::protein(), None).unwrap();
+    assert_eq!(
+        (msa.n_records(), msa.n_sequences(), msa.n_sites()),
+        (4025, 4024, 31)
+    );
+    assert_eq!(msa.names()[0], "B7G9D5/250-280");
+    let skipped: Vec<&str> = (0..msa.n_records())
+        .filter(|k| !msa.kept().contains(k))
+        .map(|k| msa.names()[k].as_str())
+        .collect();
+    assert_eq!(skipped, ["I2JUE5/3-28"]);
+    // The first record has a residue at every match column, so as the focus
+    // it keeps all 31 sites, numbered by its range 250-280.
+    let focused = Msa::read(&path, Alphabet::protein(), Some("B7G9D5")).unwrap();
+    assert_eq!(focused.n_sites(), 31);
+    assert_eq!(
+        (focused.numbering()[0], focused.numbering()[30]),
+        (250, 280)
+    );
+}
+
 /// The focus columns and plmc's numbering: the residue numbers of
 /// DHFR.couplings are exactly the numbering of the focus sites.
 #[test]
