@@ -1,4 +1,5 @@
-//! `plam potts fit`: the files it writes on plmc's 3-state chain, and bad input
+//! `plam potts fit` and `plam generalize --data protein`: the files the fit
+//! writes on plmc's 3-state chain, the shipped alignments read, and bad input
 //! refused with a message.
 
 mod common;
@@ -193,6 +194,38 @@ fn generalize_protein_prints_the_issues_fields() {
         assert!((0.0..=1.0).contains(&x), "{k} = {x}");
         assert!(v[format!("{k}_err")].as_f64().unwrap() >= 0.0, "{k}_err");
     }
+}
+
+/// The WW domain alignment (data/ww/, with its `#` preamble) through
+/// `plam generalize --data protein`: its first record is the focus and keeps
+/// all 31 sites, the record with `X` is skipped.
+#[test]
+fn generalize_protein_reads_the_ww_alignment() {
+    let ww = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ww/ww_sequences.fa");
+    let v = common::run_json(&[
+        "generalize",
+        "--data",
+        "protein",
+        "--msa",
+        ww,
+        "--alpha",
+        "1",
+        "--seed",
+        "1",
+        "--iterations",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(v["focus"], "B7G9D5/250-280");
+    assert_eq!(
+        (
+            v["n"].as_u64(),
+            v["p"].as_u64(),
+            v["q"].as_u64(),
+            v["sequences"].as_u64()
+        ),
+        (Some(31), Some(31), Some(21), Some(4024))
+    );
 }
 
 #[test]

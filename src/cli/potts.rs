@@ -6,6 +6,7 @@ use anyhow::{bail, Context};
 use clap::{Subcommand, ValueEnum};
 use plam::data::msa::{Alphabet, Msa, PROTEIN};
 use plam::data::output::{create_dir, write_json, write_npy_array};
+use plam::data::plmc_couplings::write_scores;
 use plam::data::sequence_weights::{effective_number, per_record, sequence_weights, unit_weights};
 use plam::learning::potts::{
     contact_scores, fit_potts, FitReport, LbfgsOptions, Penalty, PottsConfig, PottsData,
@@ -204,27 +205,6 @@ fn fit(a: FitArgs) -> anyhow::Result<()> {
         "fitted L = {l}, q = {q}, N_eff = {n_eff:.1}: objective {:.6e}, gradient norm {:.3e}, {} iterations, {seconds:.1} s",
         manifest.report.objective, manifest.report.gradient_norm, manifest.report.iterations
     );
-    Ok(())
-}
-
-/// plmc's 6-column format, `RES_I FOCUS_AI RES_J FOCUS_AJ 0 SCORE`, one line per
-/// pair i < j, the score with 6 decimals.
-fn write_scores(path: &Path, msa: &Msa, scores: &[f64]) -> anyhow::Result<()> {
-    let (num, sym) = (msa.numbering(), msa.focus_symbols());
-    let l = msa.n_sites();
-    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
-    let mut k = 0;
-    for i in 0..l {
-        for j in i + 1..l {
-            writeln!(
-                w,
-                "{} {} {} {} 0 {:.6}",
-                num[i], sym[i], num[j], sym[j], scores[k]
-            )?;
-            k += 1;
-        }
-    }
-    w.flush()?;
     Ok(())
 }
 

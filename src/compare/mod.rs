@@ -3,10 +3,12 @@
 //! the summaries `plam simulate` and `plam basins` report, and one point of
 //! the random-features, the binarized-MNIST and the Edwards–Anderson
 //! generalization experiments ([`generalization`], [`generalization_mnist`],
-//! [`generalization_spin_glass`]). This layer sits
+//! [`generalization_spin_glass`], [`generalization_proteins`]), and the Potts
+//! contact scores against plmc's ([`contact_agreement`]). This layer sits
 //! above both the theory ([`crate::replica`]) and the simulations
 //! ([`crate::learning`]), so neither imports the other.
 
+pub mod contact_agreement;
 pub mod generalization;
 pub mod generalization_mnist;
 pub mod generalization_proteins;

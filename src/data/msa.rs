@@ -1,7 +1,10 @@
 //! Multiple sequence alignments: the FASTA/A2M reader, the alphabet and the
 //! focus sequence (theory/potts.md §1).
 //!
-//! A record is a `>name` line followed by sequence lines. In A2M, upper-case
+//! A record is a `>name` line followed by sequence lines. Lines starting with
+//! `#` before the first record are a comment preamble (Pfam-derived FASTA files
+//! such as `data/ww/` carry one); after it `#` is an ordinary foreign
+//! character. In A2M, upper-case
 //! letters and `-` are match columns; lower-case letters and `.` are insertions
 //! and are dropped, so every record must then have the same number of match
 //! columns. A record with a letter outside the alphabet (`X`, `B`, `Z`, …) is
@@ -273,7 +276,7 @@ fn read_records(text: &str, alphabet: &Alphabet) -> Result<Vec<Record>> {
             });
             continue;
         }
-        if line.is_empty() {
+        if line.is_empty() || (records.is_empty() && line.starts_with('#')) {
             continue;
         }
         let rec = records.last_mut().ok_or_else(|| {
@@ -338,12 +341,23 @@ mod tests {
                 .to_string()
         };
         assert!(err("ACD\n>a\nACD\n").contains("line 1"));
+        // '#' opens a comment only before the first record.
+        assert!(err("# c\n>a\nACD\n# c\n").contains("line 4, column 1"));
         assert!(err(">a\nACD\n>b\nAC1\n").contains("line 4, column 3"));
         assert!(err(">a\nACD\n>b\nACDE\n").contains("line 3"));
         assert!(err(">a\nACD\n>\nACD\n").contains("line 3"));
         assert!(err("").contains("no '>' record"));
         let e = Msa::parse(">a\nACD\n", Alphabet::protein(), Some("zz")).unwrap_err();
         assert!(e.to_string().contains("focus 'zz'"));
+    }
+
+    #[test]
+    fn comment_preamble_is_skipped() {
+        let text = "# WW domain\n#\n\n>a/2-4\nA.CD\n>b\nAcC-\n";
+        let m = Msa::parse(text, Alphabet::protein(), None).unwrap();
+        assert_eq!((m.n_records(), m.n_sites()), (2, 3));
+        assert_eq!(m.names()[0], "a/2-4");
+        assert_eq!(m.sequence(1), &[1, 2, 0]);
     }
 
     #[test]
