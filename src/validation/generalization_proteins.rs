@@ -539,6 +539,9 @@ pub struct PlmcRun {
     pub seconds: f64,
     /// Its APC scores against DHFR.couplings, eq. (Q18).
     pub agreement: ScoreAgreement,
+    /// Its APC scores in pair order (drawn beside plmc's; not in the JSON).
+    #[serde(skip)]
+    pub scores: Vec<f64>,
 }
 
 /// Checks 4 and 5: DHFR fitted exactly as plmc's documented run (symmetric,
@@ -548,7 +551,8 @@ fn plmc_checks(msa: &Msa, plmc: &[f64]) -> Result<(Vec<Check>, PlmcRun)> {
     let t = Stopwatch::start();
     let fit = fit_as_plmc(msa)?;
     let seconds = t.seconds();
-    let r = agreement(&contact_scores(&fit.model), plmc, msa.n_sites())?;
+    let scores = contact_scores(&fit.model);
+    let r = agreement(&scores, plmc, msa.n_sites())?;
     let what = format!(
         "plmc's DHFR run reproduced ({} iterations, |∇F| = {:.1})",
         fit.report.iterations, fit.report.gradient_norm
@@ -582,6 +586,7 @@ fn plmc_checks(msa: &Msa, plmc: &[f64]) -> Result<(Vec<Check>, PlmcRun)> {
             fit: fit.report,
             seconds,
             agreement: r,
+            scores,
         },
     ))
 }
@@ -750,28 +755,38 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     let l = msa.n_sites();
     let ours = contact_scores(&model);
     let a1 = grid.alphas[grid.alphas.len() - 1];
-    let (map, spearman) = match &plmc {
-        Some(reference) => {
-            let rho = crate::numerics::statistics::spearman(&ours, reference)?;
-            (
-                score_map(
-                    &ours,
-                    Some(reference),
-                    l,
-                    format!("APC: fit α = {a1} (j > i), plmc (j < i), ρ = {rho:.3}"),
+    // With plmc's scores: the fit of plmc's own run beside them (the
+    // agreement the checks test), then the largest-α generalization fit.
+    let mut maps = Vec::new();
+    let spearman = match (&plmc, &plmc_run) {
+        (Some(reference), Some(run)) => {
+            maps.push(score_map(
+                &run.scores,
+                Some(reference),
+                l,
+                format!(
+                    "APC: plmc's run (j > i), plmc (j < i), ρ = {:.4}",
+                    run.agreement.spearman
                 ),
-                Some(rho),
-            )
+            ));
+            let rho = crate::numerics::statistics::spearman(&ours, reference)?;
+            maps.push(score_map(
+                &ours,
+                Some(reference),
+                l,
+                format!("APC: fit α = {a1} (j > i), plmc (j < i), ρ = {rho:.3}"),
+            ));
+            Some(rho)
         }
-        None => (
-            score_map(
+        _ => {
+            maps.push(score_map(
                 &ours,
                 None,
                 l,
                 format!("APC scores: symmetric fit at α = {a1} (j > i)"),
-            ),
-            None,
-        ),
+            ));
+            None
+        }
     };
     let figure = Figure::new(
         format!(
@@ -783,11 +798,14 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
             grid.iterations
         ),
         2,
-        vec![
-            overlaps_panel(&points, &grid, baselines),
-            nearest_panel(&points, &grid),
-            map,
-        ],
+        [
+            vec![
+                overlaps_panel(&points, &grid, baselines),
+                nearest_panel(&points, &grid),
+            ],
+            maps,
+        ]
+        .concat(),
     );
 
     #[derive(Serialize)]
