@@ -16,6 +16,7 @@ use plam::memory::storability::random_patterns;
 use plam::memory::symmetric_margin::{coupling_matrix, obstruction_rows, symmetric_max_margin};
 use plam::memory::symmetric_relaxation::RowOptima;
 use plam::numerics::rng;
+use plam::numerics::statistics::mean_var;
 use rayon::prelude::*;
 
 /// Bisection width of κ*_sym; the certificate is taken at its proved upper
@@ -34,12 +35,8 @@ fn one(seed: u64, n: usize, p: usize, s: usize) -> plam::Result<String> {
     let ks = rows.symmetric_part_bound();
     let (_, kagg) = rows.aggregated_bound(WIDTH)?;
     let a2 = rows.asymmetry();
-    let sd = |v: &[f64]| {
-        let m = v.iter().sum::<f64>() / v.len() as f64;
-        (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
-    };
-    let sym = (&rows.rows + rows.rows.transpose()) * 0.5;
-    let snorm: Vec<f64> = (0..n).map(|i| sym.row(i).norm()).collect();
+    let sd = |v: &[f64]| mean_var(v).1.sqrt();
+    let snorm = rows.symmetric_row_norms();
     let spread = format!(
         "{},{},{},{}",
         sd(&rows.margins),
@@ -102,21 +99,35 @@ fn sym_skip() -> bool {
     std::env::var("SYM").is_ok_and(|v| v == "0")
 }
 
+/// Parses one argument or exits with a usage message (status 2).
+fn arg<T: std::str::FromStr>(text: &str, what: &str) -> T {
+    text.parse().unwrap_or_else(|_| {
+        eprintln!("symmetric_obstruction: {what} must be a number, got '{text}'");
+        std::process::exit(2)
+    })
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 4 || !args.len().is_multiple_of(2) {
         eprintln!("usage: symmetric_obstruction SEED SAMPLES N ALPHA [N ALPHA]...");
         std::process::exit(2);
     }
-    let seed: u64 = args[0].parse().expect("SEED");
-    let samples: usize = args[1].parse().expect("SAMPLES");
+    let seed: u64 = arg(&args[0], "SEED");
+    let samples: usize = arg(&args[1], "SAMPLES");
     println!(
         "n,p,set,status,kappa_row,kappa_rows_mean,kappa_s,kappa_agg,asymmetry2,kappa_rows_sd,s_norm_mean,s_norm_sd,s_norm_max,kappa_sym_lower,\
          kappa_sym_upper,certificate_offset,participation,rows_90,weight_of_min_row,distance2"
     );
     for pair in args[2..].chunks(2) {
-        let n: usize = pair[0].parse().expect("N");
-        let alpha: f64 = pair[1].parse().expect("ALPHA");
+        let n: usize = arg(&pair[0], "N");
+        let alpha: f64 = arg(&pair[1], "ALPHA");
+        if n < 2 || !(alpha > 0.0 && alpha.is_finite()) {
+            eprintln!(
+                "symmetric_obstruction: need N >= 2 and a finite ALPHA > 0, got {n}, {alpha}"
+            );
+            std::process::exit(2);
+        }
         let p = (alpha * n as f64).round() as usize;
         let lines: Vec<String> = (0..samples)
             .into_par_iter()

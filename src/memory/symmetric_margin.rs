@@ -74,7 +74,7 @@ fn pairs(n: usize) -> usize {
 
 /// Position of J_ij in the second-order cone of row i: 0 is r_i, then the
 /// couplings j ≠ i in increasing j.
-fn cone_position(i: usize, j: usize) -> usize {
+pub(crate) fn cone_position(i: usize, j: usize) -> usize {
     1 + if j < i { j } else { j - 1 }
 }
 

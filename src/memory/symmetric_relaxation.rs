@@ -18,6 +18,7 @@ use clarabel::solver::{
 use nalgebra::DMatrix;
 
 use crate::memory::feasibility::{pair_index, row_verdict, solver_settings, Verdict};
+use crate::memory::symmetric_margin::{cone_position, coupling_matrix};
 use crate::{Error, Result};
 
 /// The rows' own maximal-stability solutions of one pattern set.
@@ -63,11 +64,18 @@ impl RowOptima {
         a.norm_squared() / w.norm_squared()
     }
 
+    /// |S_i| for every row, S = (W + Wᵀ)/2; their squares average 1 − a².
+    pub fn symmetric_row_norms(&self) -> Vec<f64> {
+        let s = (&self.rows + self.rows.transpose()) * 0.5;
+        s.row_iter().map(|r| r.norm()).collect()
+    }
+
     /// The closed-form bound (S24): max_i κ*_i |S_i|, S = (W + Wᵀ)/2.
     pub fn symmetric_part_bound(&self) -> f64 {
-        let s = (&self.rows + self.rows.transpose()) * 0.5;
-        (0..s.nrows())
-            .map(|i| self.margins[i] * s.row(i).norm())
+        self.symmetric_row_norms()
+            .iter()
+            .zip(&self.margins)
+            .map(|(s, k)| k * s)
             .fold(f64::NEG_INFINITY, f64::max)
     }
 
@@ -109,8 +117,8 @@ impl RowOptima {
                 let k = pair_index(n, a, b);
                 cols[k].push((a, -self.rows[(a, b)]));
                 cols[k].push((b, -self.rows[(b, a)]));
-                cols[k].push((n + a * n + 1 + if b < a { b } else { b - 1 }, -1.0));
-                cols[k].push((n + b * n + 1 + if a < b { a } else { a - 1 }, -1.0));
+                cols[k].push((n + a * n + cone_position(a, b), -1.0));
+                cols[k].push((n + b * n + cone_position(b, a), -1.0));
             }
         }
         for i in 0..n {
@@ -140,13 +148,7 @@ impl RowOptima {
         let sol = &solver.solution;
         match sol.status {
             SolverStatus::Solved | SolverStatus::AlmostSolved => {
-                let mut j = DMatrix::zeros(n, n);
-                for a in 0..n {
-                    for b in (a + 1)..n {
-                        j[(a, b)] = sol.x[pair_index(n, a, b)];
-                        j[(b, a)] = sol.x[pair_index(n, a, b)];
-                    }
-                }
+                let j = coupling_matrix(n, &sol.x[..d]);
                 let reached = (0..n)
                     .map(|i| self.margins[i] * j.row(i).dot(&self.rows.row(i)) / j.row(i).norm())
                     .fold(f64::INFINITY, f64::min);

@@ -36,7 +36,7 @@ use crate::numerics::extrapolation::{
     accepted_fits, covering_interval, fit_all_laws, sigmas_from_limits, SizeFit,
 };
 use crate::numerics::rng;
-use crate::numerics::statistics::{mean_sem, sorted};
+use crate::numerics::statistics::{mean_sem, mean_var, sorted};
 use crate::replica::capacity::max_margin as gardner_max_margin;
 use crate::replica::symmetric_capacity::{self as theory, StabilityLaw};
 use crate::{Error, Result};
@@ -117,10 +117,7 @@ struct AsymmetryPoint {
 fn asymmetry_point(n: usize, sets: usize, k: usize) -> Result<AsymmetryPoint> {
     let clock = Stopwatch::start();
     let p = ((LOADS[k] * n as f64).round() as usize).max(1);
-    let sd = |v: &[f64]| {
-        let m = v.iter().sum::<f64>() / v.len() as f64;
-        (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
-    };
+    let sd = |v: &[f64]| mean_var(v).1.sqrt();
     type Row = [f64; 9];
     let rows: Vec<Option<Row>> = (0..sets)
         .into_par_iter()
@@ -128,8 +125,7 @@ fn asymmetry_point(n: usize, sets: usize, k: usize) -> Result<AsymmetryPoint> {
             let Some(o) = RowOptima::of(&patterns(n, p, k, s))? else {
                 return Ok(None);
             };
-            let sym = (&o.rows + o.rows.transpose()) * 0.5;
-            let norms: Vec<f64> = (0..n).map(|i| sym.row(i).norm()).collect();
+            let norms = o.symmetric_row_norms();
             let (agg_lo, agg_hi) = o.aggregated_bound(AGG_WIDTH)?;
             Ok(Some([
                 o.asymmetry(),
@@ -718,11 +714,10 @@ fn cost_verdict(load: &Load) -> Option<Verdict> {
             0.0,
         )
         .measurement(format!(
-            "(S26) bound κ*(α)√(1 − a²) = {} ± {} below κ*(α) = {}; by size ({}): {}",
+            "(S26) bound κ*(α)√(1 − a²) = {} ± {} below κ*(α) = {}; by size (means over sets): {}",
             num(bound),
             num(sigma),
             num(load.gardner),
-            "means over sets",
             by_size.join("; ")
         ))
         .because(
