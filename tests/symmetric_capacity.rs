@@ -8,7 +8,7 @@ mod common;
 
 use common::{assert_refused, run_plam};
 use plam::numerics::{integration::integrate, normal};
-use plam::replica::{capacity, symmetric_capacity as sym};
+use plam::replica::{capacity, row_symmetry, symmetric_capacity as sym};
 
 /// G(u) = ∫_{−∞}^{u} Dt (u − t)² by quadrature on [u − 40, u] (the tail
 /// beyond 40σ is below 1e-300), to 1e-13 relative.
@@ -281,6 +281,27 @@ fn command_line_symmetric_forms() {
     );
     assert_eq!(v["coupling"], "symmetric");
     assert_eq!(v["kappa"].as_f64().unwrap(), sym::max_margin(0.5).unwrap());
+    // The limit bound (S28), (S28a): below Gardner's values for κ > 0.
+    let bound = ["--approximation", "asymmetry-bound"];
+    let v = plam_json(
+        &[
+            &["margin", "--coupling", "symmetric", "--alpha", "1"][..],
+            &bound,
+        ]
+        .concat(),
+    );
+    assert_eq!(v["approximation"], "asymmetry-bound");
+    let k = v["kappa"].as_f64().unwrap();
+    assert_eq!(k, row_symmetry::symmetric_margin_bound(1.0).unwrap());
+    assert!(k < capacity::max_margin(1.0).unwrap());
+    let v = plam_json(
+        &[
+            &["capacity", "--coupling", "symmetric", "--kappa", "0"][..],
+            &bound,
+        ]
+        .concat(),
+    );
+    assert_eq!(v["alpha_c"].as_f64().unwrap(), 2.0);
     // The default form keeps its fields: no coupling unless asked for.
     let v = plam_json(&["capacity", "--kappa", "1"]);
     assert!(v.get("coupling").is_none());

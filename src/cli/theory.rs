@@ -5,7 +5,7 @@ use super::{parse_grid, print_csv, print_json};
 use anyhow::{bail, Context};
 use plam::replica::loss::{Hinge, Loss, PseudoLikelihood, Square};
 use plam::replica::saddle_point::{solve_arc, solve_grid, Options, Solution};
-use plam::replica::{capacity, counting, symmetric_capacity};
+use plam::replica::{capacity, counting, row_symmetry, symmetric_capacity};
 use std::sync::Arc;
 
 /// Which per-pattern loss the fixed-norm perceptron minimises.
@@ -200,6 +200,10 @@ pub enum SymmetricApproximation {
     /// The second-cumulant replica theory, eqs. (S14)–(S15): exact for
     /// Gaussian pair disorder, refuted for ±1 patterns (its §5).
     SecondCumulant,
+    /// The limit bound from the asymmetry of the rows' optima, eqs. (S28),
+    /// (S28a): κ*(α)√((1 + η(α))/2) with η of the cavity theory (S27); below
+    /// Gardner's values for κ > 0, α_c = 2 at κ = 0.
+    AsymmetryBound,
 }
 
 impl SymmetricApproximation {
@@ -218,6 +222,7 @@ impl SymmetricApproximation {
         match self {
             Self::RowBound => "row-bound",
             Self::SecondCumulant => "second-cumulant",
+            Self::AsymmetryBound => "asymmetry-bound",
         }
     }
 
@@ -226,6 +231,7 @@ impl SymmetricApproximation {
         match self {
             Self::RowBound => capacity::alpha_c(kappa),
             Self::SecondCumulant => symmetric_capacity::alpha_c(kappa),
+            Self::AsymmetryBound => row_symmetry::symmetric_capacity_bound(kappa),
         }
     }
 
@@ -234,6 +240,7 @@ impl SymmetricApproximation {
         match self {
             Self::RowBound => capacity::max_margin(alpha),
             Self::SecondCumulant => symmetric_capacity::max_margin(alpha),
+            Self::AsymmetryBound => row_symmetry::symmetric_margin_bound(alpha),
         }
     }
 }

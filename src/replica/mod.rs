@@ -7,5 +7,6 @@ pub mod counting;
 pub mod loss;
 pub mod random_features;
 pub mod row_bound;
+pub mod row_symmetry;
 pub mod saddle_point;
 pub mod symmetric_capacity;
