@@ -1009,19 +1009,16 @@ fn alpha_panel(loads: &[Load]) -> Result<Panel> {
             palette::GREY,
         ));
     let sizes: Vec<usize> = loads[0].points.iter().map(|p| p.n).collect();
-    for (k, &n) in sizes.iter().enumerate() {
-        // Sizes spread by ±0.04 in α around each load, so error bars do not overlap.
-        let dx = 0.016 * (k as f64 - 0.5 * (sizes.len() as f64 - 1.0));
-        let pts: Vec<&SizePoint> = loads
-            .iter()
-            .filter_map(|l| l.points.iter().find(|p| p.n == n))
-            .collect();
-        panel.push(Series::points(
-            format!("exact, N = {n}"),
-            pts.iter().map(|p| (p.alpha + dx, p.mean)).collect(),
-            pts.iter().map(|p| p.fit_point().2).collect(),
-            size_color(k),
-        ));
+    // Sizes spread by ±0.04 in α around each load, so error bars do not overlap.
+    for s in points_by_size(
+        loads,
+        &sizes,
+        0.016,
+        "exact",
+        |l, n| l.points.iter().find(|p| p.n == n),
+        |p| (p.alpha, p.mean, p.fit_point().2),
+    ) {
+        panel.push(s);
     }
     let ext: Vec<(f64, f64, f64)> = loads
         .iter()
@@ -1060,22 +1057,48 @@ fn asymmetry_panel(loads: &[Load]) -> Result<Panel> {
             palette::BLACK,
         ));
     let sizes: Vec<usize> = loads[0].asymmetry.iter().map(|p| p.n).collect();
-    for (k, &n) in sizes.iter().enumerate() {
-        let dx = 0.03 * (k as f64 - 0.5 * (sizes.len() as f64 - 1.0));
-        let pts: Vec<&AsymmetryPoint> = loads
-            .iter()
-            .filter_map(|l| l.asymmetry.iter().find(|p| p.n == n))
-            .collect();
-        panel.push(Series::points(
-            format!("exact rows, N = {n}"),
-            pts.iter()
-                .map(|p| (p.p as f64 / p.n as f64 + dx, p.a2))
-                .collect(),
-            pts.iter().map(|p| p.a2_se).collect(),
-            size_color(k),
-        ));
+    for s in points_by_size(
+        loads,
+        &sizes,
+        0.03,
+        "exact rows",
+        |l, n| l.asymmetry.iter().find(|p| p.n == n),
+        |p| (p.p as f64 / p.n as f64, p.a2, p.a2_se),
+    ) {
+        panel.push(s);
     }
     Ok(panel)
+}
+
+/// One series per size N over the loads: `find` picks a load's point at N,
+/// `point` gives its (α, value, error); sizes are spread by `spread` in α
+/// around each load so that their error bars do not overlap.
+fn points_by_size<'a, T: 'a>(
+    loads: &'a [Load],
+    sizes: &[usize],
+    spread: f64,
+    label: &str,
+    find: impl Fn(&'a Load, usize) -> Option<&'a T>,
+    point: impl Fn(&T) -> (f64, f64, f64),
+) -> Vec<Series> {
+    sizes
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            let dx = spread * (k as f64 - 0.5 * (sizes.len() as f64 - 1.0));
+            let pts: Vec<(f64, f64, f64)> = loads
+                .iter()
+                .filter_map(|l| find(l, n))
+                .map(&point)
+                .collect();
+            Series::points(
+                format!("{label}, N = {n}"),
+                pts.iter().map(|p| (p.0 + dx, p.1)).collect(),
+                pts.iter().map(|p| p.2).collect(),
+                size_color(k),
+            )
+        })
+        .collect()
 }
 
 /// (b), (c) κ*_sym against 1/N at one load with every fit, the interval
