@@ -68,7 +68,9 @@ fn tail_moments(kappa: f64) -> Result<(f64, f64)> {
 ///   1 − η = αφ(κ) [Φ(κ)D(κ) − φ(κ)E(κ)] / (1 − αΦ(κ)²),
 ///
 /// which uses Gardner's equation α G(κ) = 1 to remove the cancellation
-/// 1 − η has at small α (there a² ≈ φ(κ)/κ⁵). Both to ~1e-13 relative.
+/// 1 − η has at small α (there a² ≈ φ(κ)/κ⁵). Both to ~1e-13 relative,
+/// except that a² underflows to 0 where φ(κ) does, κ > 37.5 (α < 7·10⁻⁴,
+/// a² < 10⁻³⁰⁰).
 pub fn row_symmetry(alpha: f64) -> Result<RowSymmetry> {
     finite("α", alpha)?;
     let kappa = max_margin(alpha)?;
@@ -229,6 +231,12 @@ mod tests {
             r.asymmetry
         );
         assert!(r.asymmetry > 0.0 && r.asymmetry < 1e-190);
+        // Beyond κ = 37.5 φ(κ) underflows and so does a², to exactly 0.
+        let r = row_symmetry(1.0 / gardner_integral(40.0)).unwrap();
+        assert_eq!(r.asymmetry, 0.0);
+        // η = ακ²/(1 − α) = 1 there, up to κ*'s 4-ulp error times
+        // d ln η/d ln κ ≈ 2 and the rounding of 1 − α: 1e-14.
+        assert!((r.eta - 1.0).abs() < 1e-14, "{}", r.eta);
         // The asymmetry grows with the load on the whole range.
         let grid: Vec<f64> = (1..=40)
             .map(|k| row_symmetry(0.05 * k as f64).unwrap().asymmetry)
