@@ -39,7 +39,7 @@ use crate::numerics::extrapolation::{
 use crate::numerics::rng;
 use crate::numerics::statistics::{mean_sem, mean_var, sorted};
 use crate::replica::capacity::max_margin as gardner_max_margin;
-use crate::replica::row_symmetry::{row_symmetry, RowSymmetry};
+use crate::replica::row_symmetry::{row_symmetry, symmetric_margin_bound, RowSymmetry};
 use crate::replica::symmetric_capacity::{self as theory, StabilityLaw};
 use crate::{Error, Result};
 
@@ -405,11 +405,10 @@ fn load(size: Size, k: usize) -> Result<Load> {
         .into_iter()
         .map(|(n, sets)| asymmetry_point(n, sets, k))
         .collect::<Result<Vec<_>>>()?;
-    let rows_theory = row_symmetry(alpha)?;
     Ok(Load {
         asymmetry,
-        bound_theory: rows_theory.kappa * (1.0 - rows_theory.asymmetry).sqrt(),
-        rows_theory,
+        rows_theory: row_symmetry(alpha)?,
+        bound_theory: symmetric_margin_bound(alpha)?,
         alpha,
         theory: theory::max_margin(alpha)?,
         gardner: gardner_max_margin(alpha)?,
