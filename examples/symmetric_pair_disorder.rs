@@ -3,7 +3,10 @@
 //! by independent standard normals η_ij^μ = η_ji^μ), on the same exact
 //! max-margin QP. The second-cumulant replica theory (S9) is exact for the
 //! second model; the gap between the two crossings measures what it misses
-//! for ±1 patterns.
+//! for ±1 patterns. A third model keeps the rank-one structure of ±1 patterns
+//! with Gaussian entries (g_i^μ g_j^μ, g ~ N(0, 1)): it has the pair modes of
+//! theory/symmetric.md §10 (a rank-one block per pair of patterns in the
+//! constraints' Gram matrix) that Gaussian pair disorder lacks.
 //!
 //!     cargo run --release --example symmetric_pair_disorder -- N SAMPLES ALPHA...
 
@@ -31,15 +34,24 @@ fn rows(n: usize, p: usize, pair: impl Fn(usize, usize, usize) -> f64) -> Vec<Ve
     out
 }
 
+/// A model's answer on one set: 1 storable, 0 not, None when the solver gave
+/// no verified answer.
+fn decided(v: &plam::Result<plam::memory::feasibility::Verdict>) -> Option<u32> {
+    v.as_ref().ok().map(|v| v.is_feasible() as u32)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args[0].parse().expect("N");
     let samples: usize = args[1].parse().expect("SAMPLES");
-    println!("n,alpha,p,samples,binary,gaussian_pairs,failures");
+    println!(
+        "n,alpha,p,samples,binary,gaussian_pairs,gaussian_patterns,\
+         failures_binary,failures_pairs,failures_patterns"
+    );
     for a in &args[2..] {
         let alpha: f64 = a.parse().expect("ALPHA");
         let p = (alpha * n as f64).round() as usize;
-        let res: Vec<(i32, i32, i32)> = (0..samples)
+        let res: Vec<[Option<u32>; 3]> = (0..samples)
             .into_par_iter()
             .map(|s| {
                 let seed = rng::derive(7, &[0, s as u64]);
@@ -49,24 +61,32 @@ fn main() {
                 let eta: Vec<Vec<f64>> = (0..p)
                     .map(|_| (0..m).map(|_| StandardNormal.sample(&mut g)).collect())
                     .collect();
-                let bin = max_margin_dense(&rows(n, p, |mu, i, j| xi[mu][i] * xi[mu][j]));
-                let gau = max_margin_dense(&rows(n, p, |mu, i, j| eta[mu][pair_index(n, i, j)]));
-                let f = |v: &plam::Result<plam::memory::feasibility::Verdict>| match v {
-                    Ok(v) => (v.is_feasible() as i32, 0),
-                    Err(_) => (0, 1),
-                };
-                let (b, fb) = f(&bin);
-                let (q, fq) = f(&gau);
-                (b, q, fb + fq)
+                let gp: Vec<Vec<f64>> = (0..p)
+                    .map(|_| (0..n).map(|_| StandardNormal.sample(&mut g)).collect())
+                    .collect();
+                [
+                    decided(&max_margin_dense(&rows(n, p, |mu, i, j| {
+                        xi[mu][i] * xi[mu][j]
+                    }))),
+                    decided(&max_margin_dense(&rows(n, p, |mu, i, j| {
+                        eta[mu][pair_index(n, i, j)]
+                    }))),
+                    decided(&max_margin_dense(&rows(n, p, |mu, i, j| {
+                        gp[mu][i] * gp[mu][j]
+                    }))),
+                ]
             })
             .collect();
-        let b: i32 = res.iter().map(|r| r.0).sum();
-        let q: i32 = res.iter().map(|r| r.1).sum();
-        let fl: i32 = res.iter().map(|r| r.2).sum();
+        // Storable fraction over the sets the solver decided, and the failures.
+        let column = |k: usize| {
+            let done: Vec<u32> = res.iter().filter_map(|r| r[k]).collect();
+            let frac = done.iter().sum::<u32>() as f64 / done.len().max(1) as f64;
+            (frac, samples - done.len())
+        };
+        let (b, q, r) = (column(0), column(1), column(2));
         println!(
-            "{n},{alpha},{p},{samples},{},{},{fl}",
-            b as f64 / samples as f64,
-            q as f64 / samples as f64
+            "{n},{alpha},{p},{samples},{},{},{},{},{},{}",
+            b.0, q.0, r.0, b.1, q.1, r.1
         );
     }
 }
