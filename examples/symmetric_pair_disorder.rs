@@ -34,6 +34,19 @@ fn rows(n: usize, p: usize, pair: impl Fn(usize, usize, usize) -> f64) -> Vec<Ve
     out
 }
 
+/// The constraints of rank-one Gaussian patterns, g_i^μ (J g^μ)_i ≥ 0, each
+/// divided by |g_i^μ| (which leaves the feasible cone unchanged): row i's
+/// entries sgn(g_i^μ) g_j^μ are then O(1), not products of two Gaussians,
+/// which keeps the solver's verification tolerances meaningful.
+fn rank_one_rows(n: usize, g: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let mut out = rows(n, g.len(), |mu, i, j| g[mu][i] * g[mu][j]);
+    for (k, r) in out.iter_mut().enumerate() {
+        let scale = g[k / n][k % n].abs();
+        r.iter_mut().for_each(|v| *v /= scale);
+    }
+    out
+}
+
 /// A model's answer on one set: 1 storable, 0 not, None when the solver gave
 /// no verified answer.
 fn decided(v: &plam::Result<plam::memory::feasibility::Verdict>) -> Option<u32> {
@@ -71,9 +84,7 @@ fn main() {
                     decided(&max_margin_dense(&rows(n, p, |mu, i, j| {
                         eta[mu][pair_index(n, i, j)]
                     }))),
-                    decided(&max_margin_dense(&rows(n, p, |mu, i, j| {
-                        gp[mu][i] * gp[mu][j]
-                    }))),
+                    decided(&max_margin_dense(&rank_one_rows(n, &gp))),
                 ]
             })
             .collect();
