@@ -12,6 +12,7 @@
 use nalgebra::DMatrix;
 use plam::memory::rules::max_margin;
 use plam::memory::storability::random_patterns;
+use plam::memory::symmetric_relaxation::RowOptima;
 use plam::numerics::rng;
 use plam::replica::row_symmetry::row_symmetry;
 
@@ -21,13 +22,17 @@ const USAGE: &str =
 fn asymmetry(seed: u64, n: usize, p: usize, s: usize) -> plam::Result<f64> {
     let pats = random_patterns(n, p, rng::derive(seed, &[n as u64, p as u64, s as u64]));
     let m = DMatrix::from_fn(n, p, |i, mu| pats[mu][i]);
-    let mut w = max_margin(&m, 1e-8, 2_000_000)?.couplings;
-    for mut row in w.row_iter_mut() {
+    let opt = max_margin(&m, 1e-8, 2_000_000)?;
+    let mut rows = opt.couplings;
+    for mut row in rows.row_iter_mut() {
         let norm = row.norm();
         row /= norm;
     }
-    let a = (&w - w.transpose()) * 0.5;
-    Ok(a.norm_squared() / w.norm_squared())
+    let optima = RowOptima {
+        margins: opt.kappa_lower,
+        rows,
+    };
+    Ok(optima.asymmetry())
 }
 
 /// The command line: seed, sets per point, and the (N, α) points.

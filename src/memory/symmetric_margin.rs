@@ -229,8 +229,19 @@ fn solve_cone(patterns: &[Vec<f64>], kappa: f64) -> Result<DefaultSolver<f64>> {
             "the margin κ must be a finite number >= 0 (the cone program is convex only there), got {kappa}"
         )));
     }
-    let (d, lin) = (pairs(n), n * patterns.len());
-    let a = cone_matrix(patterns, kappa);
+    solve_row_norm_program(&cone_matrix(patterns, kappa), n, n * patterns.len())
+}
+
+/// Solves min Σ_i r_i over (pair couplings, r_1…r_N) subject to `lin`
+/// linear rows ≤ −1 and the N cones |J_i| ≤ r_i, the form shared by (E1) and
+/// the aggregated relaxation (S25a) of `symmetric_relaxation`: `a` holds the
+/// linear rows first, then the N cones of N rows each.
+pub(crate) fn solve_row_norm_program(
+    a: &CscMatrix<f64>,
+    n: usize,
+    lin: usize,
+) -> Result<DefaultSolver<f64>> {
+    let d = pairs(n);
     let p = CscMatrix::<f64>::zeros((d + n, d + n));
     let mut q = vec![0.0; d + n];
     q[d..].iter_mut().for_each(|v| *v = 1.0);
@@ -239,7 +250,7 @@ fn solve_cone(patterns: &[Vec<f64>], kappa: f64) -> Result<DefaultSolver<f64>> {
     let mut cones: Vec<SupportedConeT<f64>> = vec![NonnegativeConeT(lin)];
     cones.extend((0..n).map(|_| SecondOrderConeT(n)));
     let settings = crate::memory::feasibility::solver_settings()?;
-    let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
+    let mut solver = DefaultSolver::new(&p, &q, a, &b, &cones, settings)
         .map_err(|e| Error::Other(format!("clarabel setup: {e}")))?;
     solver.solve();
     Ok(solver)

@@ -12,13 +12,11 @@
 //! min_i κ*_i (S18) ignores.
 
 use clarabel::algebra::CscMatrix;
-use clarabel::solver::{
-    DefaultSolver, IPSolver, NonnegativeConeT, SecondOrderConeT, SolverStatus, SupportedConeT,
-};
+use clarabel::solver::SolverStatus;
 use nalgebra::DMatrix;
 
-use crate::memory::feasibility::{pair_index, row_verdict, solver_settings, Verdict};
-use crate::memory::symmetric_margin::{cone_position, coupling_matrix};
+use crate::memory::feasibility::{pair_index, row_verdict, Verdict};
+use crate::memory::symmetric_margin::{cone_position, coupling_matrix, solve_row_norm_program};
 use crate::{Error, Result};
 
 /// The rows' own maximal-stability solutions of one pattern set.
@@ -135,16 +133,7 @@ impl RowOptima {
             colptr.push(rowval.len());
         }
         let a = CscMatrix::new(n + n * n, d + n, colptr, rowval, nzval);
-        let p = CscMatrix::<f64>::zeros((d + n, d + n));
-        let mut q = vec![0.0; d + n];
-        q[d..].iter_mut().for_each(|v| *v = 1.0);
-        let mut b = vec![0.0; n + n * n];
-        b[..n].iter_mut().for_each(|v| *v = -1.0);
-        let mut cones: Vec<SupportedConeT<f64>> = vec![NonnegativeConeT(n)];
-        cones.extend((0..n).map(|_| SecondOrderConeT(n)));
-        let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, solver_settings()?)
-            .map_err(|e| Error::Other(format!("clarabel setup: {e}")))?;
-        solver.solve();
+        let solver = solve_row_norm_program(&a, n, n)?;
         let sol = &solver.solution;
         match sol.status {
             SolverStatus::Solved | SolverStatus::AlmostSolved => {
