@@ -53,16 +53,36 @@ fn decided(v: &plam::Result<plam::memory::feasibility::Verdict>) -> Option<u32> 
     v.as_ref().ok().map(|v| v.is_feasible() as u32)
 }
 
+const USAGE: &str =
+    "usage: symmetric_pair_disorder N SAMPLES ALPHA... (N ≥ 3, SAMPLES ≥ 1, round(ALPHA·N) ≥ 1)";
+
+/// N, the sets per load and the loads, or `None` for anything else.
+fn parse(args: &[String]) -> Option<(usize, usize, Vec<f64>)> {
+    let n: usize = args.first()?.parse().ok()?;
+    let samples: usize = args.get(1)?.parse().ok()?;
+    let loads = args
+        .get(2..)?
+        .iter()
+        .map(|a| {
+            let a = a.parse::<f64>().ok()?;
+            // At least one pattern: round(αN) ≥ 1.
+            (a.is_finite() && (a * n as f64).round() >= 1.0).then_some(a)
+        })
+        .collect::<Option<Vec<f64>>>()?;
+    (n >= 3 && samples >= 1 && !loads.is_empty()).then_some((n, samples, loads))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let n: usize = args[0].parse().expect("N");
-    let samples: usize = args[1].parse().expect("SAMPLES");
+    let Some((n, samples, loads)) = parse(&args) else {
+        eprintln!("{USAGE}");
+        std::process::exit(2);
+    };
     println!(
         "n,alpha,p,samples,binary,gaussian_pairs,gaussian_patterns,\
          failures_binary,failures_pairs,failures_patterns"
     );
-    for a in &args[2..] {
-        let alpha: f64 = a.parse().expect("ALPHA");
+    for alpha in loads {
         let p = (alpha * n as f64).round() as usize;
         let res: Vec<[Option<u32>; 3]> = (0..samples)
             .into_par_iter()
