@@ -43,6 +43,7 @@ fn prints_the_documented_fields_independently_of_threads() {
         "storable",
         "storable_err",
         "failures",
+        "rows_separable",
     ] {
         assert!(!one[key].is_null(), "missing {key}");
         assert_eq!(one[key], two[key], "{key} depends on the thread count");
@@ -52,6 +53,14 @@ fn prints_the_documented_fields_independently_of_threads() {
     // The error is the binomial one of 8 decided sets.
     let err = (f * (1.0 - f) / 8.0).sqrt();
     assert!((one["storable_err"].as_f64().unwrap() - err).abs() < 1e-15);
+    // Only sets with separable rows can be stored (S18); the conditional
+    // fraction is over them.
+    let rows = one["rows_separable"].as_u64().unwrap() as f64;
+    assert!(rows >= (f * 8.0).round() && rows <= 8.0);
+    if rows > 0.0 {
+        let given = one["storable_given_rows"].as_f64().unwrap();
+        assert!((given * rows - f * 8.0).abs() < 1e-9, "{given} {rows} {f}");
+    }
 }
 
 #[test]

@@ -135,6 +135,13 @@ pub fn run(a: StorableArgs) -> anyhow::Result<()> {
         if let Some(k) = s.kappa {
             println!("  every stability above κ = {k}");
         }
+        if let Some(r) = s.rows_separable {
+            print!("  {r} sets with every row separable");
+            if let (Some(f), Some(e)) = (s.storable_given_rows, s.storable_given_rows_err) {
+                print!(", of which symmetric couplings store {f:.4} ± {e:.4}");
+            }
+            println!();
+        }
         if let (Some(m), Some(e), Some(c)) = (s.max_margin, s.max_margin_err, s.max_margin_sets) {
             println!(
                 "  maximal stability κ* = {m:.4} ± {e:.4} (mean over the {c} sets with κ* > 0)"
