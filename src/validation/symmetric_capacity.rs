@@ -23,6 +23,7 @@ use nalgebra::DMatrix;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::capacity::{crossing, Crossing};
 use super::{Results, Size};
 use crate::figures::report::{num, save_figure, Check, Stopwatch};
 use crate::figures::size_fit::size_fit_line;
@@ -30,7 +31,9 @@ use crate::figures::verdict::{Interval, Verdict};
 use crate::figures::{palette, Dash, Figure, LegendAt, Panel, Series};
 use crate::memory::couplings::stabilities;
 use crate::memory::rules::pseudo_inverse;
-use crate::memory::storability::{max_margin as set_max_margin, random_patterns, Symmetry};
+use crate::memory::storability::{
+    max_margin as set_max_margin, random_patterns, storability, Options, Symmetry,
+};
 use crate::memory::symmetric_margin::symmetric_max_margin;
 use crate::memory::symmetric_relaxation::RowOptima;
 use crate::numerics::extrapolation::{
@@ -39,6 +42,7 @@ use crate::numerics::extrapolation::{
 use crate::numerics::rng;
 use crate::numerics::statistics::{mean_sem, mean_var, sorted};
 use crate::replica::capacity::max_margin as gardner_max_margin;
+use crate::replica::row_bound::network_storable_fraction;
 use crate::replica::row_symmetry::{row_symmetry, symmetric_margin_bound, RowSymmetry};
 use crate::replica::symmetric_capacity::{self as theory, StabilityLaw};
 use crate::{Error, Result};
@@ -894,6 +898,265 @@ fn law_comparison(point: &SizePoint, alpha: f64) -> Result<LawComparison> {
     })
 }
 
+/// The loads of the storability given separable rows (S22a), around the
+/// symmetric crossings ≈ 1.6 of N = 60–100.
+const GIVEN_ROWS_LOADS: [f64; 6] = [1.45, 1.5, 1.55, 1.6, 1.65, 1.7];
+
+/// Sizes of (S22a), the sets with separable rows aimed at per load and the
+/// cap on the sets drawn. The sets drawn are target/P_row of (S21), which
+/// treats the rows as independent and undercounts the separable sets at
+/// P_row ≪ 1, so the target is met or exceeded. Full: ~16 min on 2 cores
+/// (a cone program takes ~7 s at N = 60, the row programs of a set
+/// ~0.1 s); quick: seconds.
+fn given_rows_plan(size: Size) -> (Vec<usize>, usize, usize) {
+    size.pick((vec![24, 30], 6, 400), (vec![30, 40, 60], 40, 2000))
+}
+
+/// The storability given separable rows at one (N, α), (S22a).
+#[derive(Debug, Clone, Serialize)]
+struct GivenRowsPoint {
+    n: usize,
+    p: usize,
+    alpha: f64,
+    /// Sets drawn, and P_row(N, P) of (S21) that sized them.
+    sets: usize,
+    p_row_theory: f64,
+    /// Sets with every row separable, and those symmetric couplings store.
+    rows_separable: usize,
+    stored: usize,
+    /// c = stored/rows_separable and its binomial error, at least 1/m
+    /// (one set's weight) so that a point where every set went the same way
+    /// is not infinitely sharp for the crossing rule.
+    c: f64,
+    c_err: f64,
+    /// Sets without a verified answer.
+    undecided: Vec<String>,
+    seconds: f64,
+}
+
+/// c_N(α) at every size and load, each size's crossing of ½, and the
+/// crossings' finite-size fits.
+#[derive(Debug, Clone, Serialize)]
+struct GivenRows {
+    points: Vec<GivenRowsPoint>,
+    crossings: Vec<Crossing>,
+    /// Inverse-variance weighted mean of the crossings, its error and χ².
+    mean: f64,
+    mean_err: f64,
+    chi2: f64,
+    fits: Vec<SizeFit>,
+    seconds: f64,
+}
+
+/// Measures (S22a): the symmetric decision of every set whose rows are all
+/// separable, with the sets of (N, P) drawn from seed (SEED, 2, N, P).
+fn given_rows(size: Size) -> Result<GivenRows> {
+    let clock = Stopwatch::start();
+    let (sizes, target, cap) = given_rows_plan(size);
+    let mut points = Vec::new();
+    let mut crossings = Vec::new();
+    for &n in &sizes {
+        let mut curve = Vec::new();
+        for alpha in GIVEN_ROWS_LOADS {
+            let start = Stopwatch::start();
+            let p = (alpha * n as f64).round() as usize;
+            let p_row = network_storable_fraction(n as u64, p as u64)?;
+            let sets = ((target as f64 / p_row).ceil() as usize).clamp(target, cap);
+            let seed = rng::derive(SEED, &[2, n as u64, p as u64]);
+            let st = storability(
+                Symmetry::Symmetric,
+                n,
+                p,
+                sets,
+                seed,
+                Options::default(),
+                &|| {},
+            )?;
+            let rows = st.rows_separable.unwrap_or(0);
+            let stored = (st.storable * st.decided as f64).round() as usize;
+            let (c, c_err) = match st.storable_given_rows {
+                Some(c) => (
+                    c,
+                    st.storable_given_rows_err
+                        .unwrap_or(0.0)
+                        .max(1.0 / rows as f64),
+                ),
+                None => (f64::NAN, f64::NAN),
+            };
+            if rows > 0 {
+                curve.push((p as f64 / n as f64, c, c_err));
+            }
+            points.push(GivenRowsPoint {
+                n,
+                p,
+                alpha: p as f64 / n as f64,
+                sets,
+                p_row_theory: p_row,
+                rows_separable: rows,
+                stored,
+                c,
+                c_err,
+                undecided: st.failures,
+                seconds: start.seconds(),
+            });
+        }
+        crossings.extend(crossing(n, &curve));
+    }
+    let w: f64 = crossings.iter().map(|c| c.error.powi(-2)).sum();
+    let mean = crossings
+        .iter()
+        .map(|c| c.alpha * c.error.powi(-2))
+        .sum::<f64>()
+        / w;
+    let chi2 = crossings
+        .iter()
+        .map(|c| ((c.alpha - mean) / c.error).powi(2))
+        .sum();
+    let pts: Vec<(f64, f64, f64)> = crossings
+        .iter()
+        .map(|c| (c.n as f64, c.alpha, c.error))
+        .collect();
+    Ok(GivenRows {
+        points,
+        fits: fit_all_laws(&pts),
+        mean,
+        mean_err: w.powf(-0.5),
+        chi2,
+        crossings,
+        seconds: clock.seconds(),
+    })
+}
+
+/// Every set of (S22a) decided with a verified answer (a checked solution or
+/// a checked infeasibility certificate, rows and shared couplings alike).
+fn given_rows_check(g: &GivenRows) -> Check {
+    let undecided: usize = g.points.iter().map(|p| p.undecided.len()).sum();
+    let sets: usize = g.points.iter().map(|p| p.sets).sum();
+    Check::at_most(
+        format!("(S22a) sets without a verified answer, of {sets}"),
+        undecided as f64,
+        0.0,
+    )
+    .note("every decision is verified either way, so an undecided set is a solver failure")
+}
+
+/// (V20) A value of α_c^sym(0) against the limit of the crossings of c_N(α)
+/// (S22a): m = the smallest |limit − value|/σ over the accepted finite-size
+/// fits, each limit clamped into the exact bounds [1, 2] (pseudo-inverse,
+/// row bound); CONTRADICTED if m > 4, CONFIRMED if ≤ 2 under every fit and
+/// every fit's 4σ < |value − rival| (the fits could tell the value from the
+/// rival one), INCONCLUSIVE otherwise or with fewer than two crossings.
+fn given_rows_verdict(
+    g: &GivenRows,
+    statement: &str,
+    source: &str,
+    (value, rival): (f64, f64),
+) -> Verdict {
+    let (z_min, z_max) = sigmas_from_limits(&g.fits, value, (1.0, 2.0));
+    let sigma_max = accepted_fits(&g.fits)
+        .iter()
+        .map(|f| f.limit_err)
+        .fold(0.0, f64::max);
+    let by_size: Vec<String> = g
+        .crossings
+        .iter()
+        .map(|c| format!("{} ± {} (N = {})", num(c.alpha), num(c.error), c.n))
+        .collect();
+    let fits: Vec<String> = accepted_fits(&g.fits)
+        .iter()
+        .map(|f| format!("{:?} {} ± {}", f.law, num(f.limit), num(f.limit_err)))
+        .collect();
+    let undecidable = if g.crossings.len() < 2 {
+        Some("fewer than two sizes where c_N falls through ½".to_string())
+    } else if z_min <= 2.0 && z_max > 2.0 {
+        Some("within 2σ of the limit under some finite-size law but not under all".to_string())
+    } else if z_max <= 2.0 && 4.0 * sigma_max >= (value - rival).abs() {
+        Some(format!(
+            "the fits are too wide to decide: 4σ = {} ≥ {}, the distance to the rival value {}",
+            num(4.0 * sigma_max),
+            num((value - rival).abs()),
+            num(rival)
+        ))
+    } else {
+        None
+    };
+    Verdict::new(
+        statement,
+        source,
+        z_min,
+        Interval::at_most(2.0),
+        Interval::at_most(4.0),
+    )
+    .claimed(value)
+    .measurement(format!(
+        "crossings of c_N(α) = P(symmetric storable | all rows separable) through ½: {}; \
+         weighted mean {} ± {} (χ² = {} for {} dof); accepted fits: {}; |limit − {}|/σ = {} … {}",
+        by_size.join(", "),
+        num(g.mean),
+        num(g.mean_err),
+        num(g.chi2),
+        g.crossings.len().saturating_sub(1),
+        fits.join(", "),
+        num(value),
+        num(z_min),
+        num(z_max)
+    ))
+    .criterion(
+        "(V20) m = the smallest |limit − claimed|/σ over the accepted fits of the crossings, \
+         limits clamped into [1, 2]: CONTRADICTED if > 4, CONFIRMED if ≤ 2 under every fit and \
+         every fit's 4σ < |claimed − rival|; lim c_N = lim P_sym because P_row → 1 for α < 2 (S22a)",
+    )
+    .undecidable(undecidable)
+    .runtime(g.seconds)
+}
+
+/// (f) c_N(α) against α at each N, with the second-cumulant capacity and
+/// the crossings' weighted mean.
+fn given_rows_panel(g: &GivenRows) -> Result<Panel> {
+    let mut sizes: Vec<usize> = g.points.iter().map(|p| p.n).collect();
+    sizes.dedup();
+    let mut panel = Panel::new("load α = P/N", "P(symmetric storable | rows separable)")
+        .title("(f) storability given separable rows (S22a), κ = 0")
+        .x_range(1.25, 1.75)
+        .y_range(0.0, 1.05)
+        .legend(LegendAt::LowerLeft);
+    let a_sym = theory::alpha_c(0.0)?;
+    panel.push(Series::line(
+        format!("second-cumulant α_c^sym = {}", num(a_sym)),
+        vec![(a_sym, 0.0), (a_sym, 1.05)],
+        Dash::Dotted,
+        palette::BLACK,
+    ));
+    panel.push(Series::line(
+        "½",
+        vec![(1.25, 0.5), (1.75, 0.5)],
+        Dash::Dotted,
+        palette::GREY,
+    ));
+    for (k, &n) in sizes.iter().enumerate() {
+        let pts: Vec<&GivenRowsPoint> = g
+            .points
+            .iter()
+            .filter(|p| p.n == n && p.rows_separable > 0)
+            .collect();
+        panel.push(Series::points(
+            format!("exact, N = {n}"),
+            pts.iter().map(|p| (p.alpha, p.c)).collect(),
+            pts.iter().map(|p| p.c_err).collect(),
+            size_color(k),
+        ));
+    }
+    if !g.crossings.is_empty() {
+        panel.push(Series::points(
+            format!("crossings' mean {} ± {}", num(g.mean), num(g.mean_err)),
+            vec![(g.mean, 0.5)],
+            vec![0.0],
+            palette::RED,
+        ));
+    }
+    Ok(panel)
+}
+
 /// What `symmetric_capacity.json` records besides the figure and the checks.
 #[derive(Serialize)]
 struct Metadata<'a> {
@@ -902,6 +1165,7 @@ struct Metadata<'a> {
     width: f64,
     loads: &'a [Load],
     law: &'a Option<LawComparison>,
+    given_rows: &'a GivenRows,
 }
 
 /// Runs the claim at `size`, writing `symmetric_capacity.{svg,png,json}`
@@ -922,6 +1186,29 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     ];
     verdicts.extend(loads.iter().filter_map(row_bound_verdict));
     verdicts.extend(loads.iter().filter_map(cost_verdict));
+    let given = given_rows(size)?;
+    checks.push(given_rows_check(&given));
+    // The two values of α_c^sym(0) the suite's theories give, each the
+    // other's rival.
+    let second_cumulant = theory::alpha_c(0.0)?;
+    verdicts.push(
+        given_rows_verdict(
+            &given,
+            &format!(
+                "second-cumulant RS theory: α_c^sym(0) = {}",
+                num(second_cumulant)
+            ),
+            THEORY_SOURCE,
+            (second_cumulant, 2.0),
+        )
+        .because("the crossings of c_N carry no extreme-value correction of the rows (S22)"),
+    );
+    verdicts.push(given_rows_verdict(
+        &given,
+        "the row bound is attained at κ = 0: α_c^sym(0) = 2",
+        "theory/symmetric.md (S19)–(S20): conjecture H",
+        (2.0, second_cumulant),
+    ));
     let law = match loads[0].points.last() {
         Some(p) if !p.results.is_empty() => Some(law_comparison(p, loads[0].alpha)?),
         _ => None,
@@ -935,6 +1222,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         panels.push(law_panel(l));
     }
     panels.push(asymmetry_panel(&loads)?);
+    panels.push(given_rows_panel(&given)?);
     let figure = Figure::new(
         "Symmetric couplings: exact κ*_sym, the row bound and the second-cumulant theory",
         2,
@@ -946,6 +1234,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
         width: WIDTH,
         loads: &loads,
         law: &law,
+        given_rows: &given,
     };
     save_figure(
         out,
