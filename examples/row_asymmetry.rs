@@ -9,6 +9,8 @@
 //!
 //! One CSV line per pattern set on stdout: n,p,set,a2,a2_theory.
 
+mod common;
+
 use nalgebra::DMatrix;
 use plam::memory::rules::max_margin;
 use plam::memory::storability::random_patterns;
@@ -35,33 +37,11 @@ fn asymmetry(seed: u64, n: usize, p: usize, s: usize) -> plam::Result<f64> {
     Ok(optima.asymmetry())
 }
 
-/// The command line: seed, sets per point, and the (N, α) points.
-struct Args {
-    seed: u64,
-    sets: usize,
-    points: Vec<(usize, f64)>,
-}
-
-fn parse(args: &[String]) -> Option<Args> {
-    let seed = args.first()?.parse().ok()?;
-    let sets: usize = args.get(1)?.parse().ok()?;
-    let rest = &args[2..];
-    if sets == 0 || rest.is_empty() || !rest.len().is_multiple_of(2) {
-        return None;
-    }
-    let points = rest
-        .chunks(2)
-        .map(|c| Some((c[0].parse().ok()?, c[1].parse().ok()?)))
-        .collect::<Option<Vec<(usize, f64)>>>()?;
-    points
-        .iter()
-        .all(|&(n, a)| n >= 4 && a > 0.0 && a < 2.0)
-        .then_some(Args { seed, sets, points })
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(Args { seed, sets, points }) = parse(&args) else {
+    let Some(common::PointArgs { seed, sets, points }) =
+        common::parse_points(&args, |n, a| n >= 4 && a > 0.0 && a < 2.0)
+    else {
         eprintln!("{USAGE}");
         std::process::exit(2);
     };

@@ -19,12 +19,15 @@
 //! mean and finite-size fits. Since P(all rows separable) → 1 at every
 //! α < 2, c(α) and the symmetric storability have the same limit.
 
+mod common;
+
 use rayon::prelude::*;
 
 use plam::memory::feasibility::symmetric_verdict;
 use plam::memory::storability::{max_margin, random_patterns, Symmetry};
 use plam::numerics::extrapolation::{accepted_fits, fit_all_laws};
 use plam::numerics::rng;
+use plam::numerics::statistics::weighted_mean;
 use plam::validation::capacity::{crossing, Crossing};
 
 const USAGE: &str =
@@ -85,19 +88,14 @@ fn summary(outcomes: &[Outcome]) {
     if crossings.len() < 2 {
         return;
     }
-    let w: f64 = crossings.iter().map(|c| c.error.powi(-2)).sum();
-    let mean = crossings
-        .iter()
-        .map(|c| c.alpha * c.error.powi(-2))
-        .sum::<f64>()
-        / w;
-    let chi2: f64 = crossings
-        .iter()
-        .map(|c| ((c.alpha - mean) / c.error).powi(2))
-        .sum();
+    let (mean, err, chi2) = weighted_mean(
+        &crossings
+            .iter()
+            .map(|c| (c.alpha, c.error))
+            .collect::<Vec<_>>(),
+    );
     eprintln!(
-        "weighted mean of the crossings: {mean:.4} ± {:.4} (χ² = {chi2:.2} for {} degrees of freedom)",
-        w.powf(-0.5),
+        "weighted mean of the crossings: {mean:.4} ± {err:.4} (χ² = {chi2:.2} for {} degrees of freedom)",
         crossings.len() - 1
     );
     let pts: Vec<(f64, f64, f64)> = crossings
@@ -148,31 +146,6 @@ fn decide(seed: u64, n: usize, p: usize, s: usize) -> plam::Result<(Option<f64>,
     Ok((row, stored))
 }
 
-struct Args {
-    seed: u64,
-    sets: usize,
-    points: Vec<(usize, f64)>,
-}
-
-fn parse(args: &[String]) -> Option<Args> {
-    let seed = args.first()?.parse().ok()?;
-    let sets: usize = args.get(1)?.parse().ok()?;
-    let rest = &args[2..];
-    if sets == 0 || rest.is_empty() || !rest.len().is_multiple_of(2) {
-        return None;
-    }
-    let points = rest
-        .chunks(2)
-        .map(|c| Some((c[0].parse().ok()?, c[1].parse().ok()?)))
-        .collect::<Option<Vec<(usize, f64)>>>()?;
-    points
-        .iter()
-        .all(|&(n, a): &(usize, f64)| {
-            n >= 4 && a.is_finite() && a > 0.0 && (a * n as f64).round() >= 1.0
-        })
-        .then_some(Args { seed, sets, points })
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("summary") {
@@ -189,7 +162,9 @@ fn main() {
         }
         return;
     }
-    let Some(a) = parse(&args) else {
+    let Some(a) = common::parse_points(&args, |n, a| {
+        n >= 4 && a.is_finite() && a > 0.0 && (a * n as f64).round() >= 1.0
+    }) else {
         eprintln!("{USAGE}");
         std::process::exit(2);
     };

@@ -113,6 +113,19 @@ pub fn wilson(k: usize, n: usize, z: f64) -> (f64, f64) {
     ((c - h).max(0.0), (c + h).min(1.0))
 }
 
+/// The inverse-variance weighted mean of values y_k ± σ_k: (ȳ, σ_ȳ, χ²) with
+/// ȳ = Σ y_k/σ_k² / W, σ_ȳ = W^−½, W = Σ 1/σ_k², and χ² = Σ ((y_k − ȳ)/σ_k)²
+/// (k − 1 degrees of freedom). NaNs for no values; every σ_k must be > 0.
+pub fn weighted_mean(points: &[(f64, f64)]) -> (f64, f64, f64) {
+    if points.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let w: f64 = points.iter().map(|&(_, s)| s.powi(-2)).sum();
+    let mean = points.iter().map(|&(y, s)| y * s.powi(-2)).sum::<f64>() / w;
+    let chi2 = points.iter().map(|&(y, s)| ((y - mean) / s).powi(2)).sum();
+    (mean, w.powf(-0.5), chi2)
+}
+
 /// Mean and standard error of the mean, sqrt(var/n) with the unbiased
 /// variance of [`mean_var`]; the error is 0 for a single value.
 pub fn mean_sem(x: &[f64]) -> (f64, f64) {
@@ -479,6 +492,18 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
     use rand_distr::{Distribution, StandardNormal};
+
+    /// Two values 1 ± 1 and 4 ± 2: weights 1 and 1/4, mean (1 + 1)/(5/4) =
+    /// 1.6, error (5/4)^−½, χ² = 0.6² + (2.4/2)² = 1.8; one value returns
+    /// itself with χ² = 0.
+    #[test]
+    fn weighted_mean_by_hand() {
+        let (m, e, c) = weighted_mean(&[(1.0, 1.0), (4.0, 2.0)]);
+        assert!((m - 1.6).abs() < 1e-15 && (e - 0.8f64.sqrt()).abs() < 1e-15);
+        assert!((c - 1.8).abs() < 1e-14, "{c}");
+        assert_eq!(weighted_mean(&[(3.0, 0.5)]), (3.0, 0.5, 0.0));
+        assert!(weighted_mean(&[]).0.is_nan());
+    }
 
     fn uniform_cdf(x: f64) -> f64 {
         x.clamp(0.0, 1.0)

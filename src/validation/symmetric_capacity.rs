@@ -40,7 +40,7 @@ use crate::numerics::extrapolation::{
     accepted_fits, covering_interval, fit_all_laws, sigmas_from_limits, SizeFit,
 };
 use crate::numerics::rng;
-use crate::numerics::statistics::{mean_sem, mean_var, sorted};
+use crate::numerics::statistics::{mean_sem, mean_var, sorted, weighted_mean};
 use crate::replica::capacity::max_margin as gardner_max_margin;
 use crate::replica::row_bound::network_storable_fraction;
 use crate::replica::row_symmetry::{row_symmetry, symmetric_margin_bound, RowSymmetry};
@@ -567,14 +567,7 @@ fn limit_verdict(load: &Load, statement: &str, source: &str, value: f64) -> Verd
     let interval = load.interval.map_or("no fit".to_string(), |(lo, hi)| {
         format!("[{}, {}]", num(lo), num(hi))
     });
-    Verdict::new(
-        statement,
-        source,
-        z_min,
-        Interval::at_most(2.0),
-        Interval::at_most(4.0),
-    )
-    .claimed(value)
+    fit_sigma_verdict(statement, source, z_min, value)
     .measurement(format!(
         "κ*_sym({}) as N → ∞ ∈ {interval}: the accepted finite-size fits of the exact means at \
          N = {}; |limit − {}|/σ = {} … {} over those fits",
@@ -590,6 +583,20 @@ fn limit_verdict(load: &Load, statement: &str, source: &str, value: f64) -> Verd
     )
     .undecidable(undecidable)
     .runtime(load.seconds)
+}
+
+/// A verdict on `value` whose measurement m is the smallest |limit −
+/// value|/σ over the accepted finite-size fits: CONFIRMED at m ≤ 2,
+/// CONTRADICTED beyond 4, (V13) and (V20).
+fn fit_sigma_verdict(statement: &str, source: &str, z_min: f64, value: f64) -> Verdict {
+    Verdict::new(
+        statement,
+        source,
+        z_min,
+        Interval::at_most(2.0),
+        Interval::at_most(4.0),
+    )
+    .claimed(value)
 }
 
 /// Verdict (a): the paper's α_c = 1 means κ*_sym(1) = 0 in the limit.
@@ -1002,16 +1009,12 @@ fn given_rows(size: Size) -> Result<GivenRows> {
         }
         crossings.extend(crossing(n, &curve));
     }
-    let w: f64 = crossings.iter().map(|c| c.error.powi(-2)).sum();
-    let mean = crossings
-        .iter()
-        .map(|c| c.alpha * c.error.powi(-2))
-        .sum::<f64>()
-        / w;
-    let chi2 = crossings
-        .iter()
-        .map(|c| ((c.alpha - mean) / c.error).powi(2))
-        .sum();
+    let (mean, mean_err, chi2) = weighted_mean(
+        &crossings
+            .iter()
+            .map(|c| (c.alpha, c.error))
+            .collect::<Vec<_>>(),
+    );
     let pts: Vec<(f64, f64, f64)> = crossings
         .iter()
         .map(|c| (c.n as f64, c.alpha, c.error))
@@ -1020,7 +1023,7 @@ fn given_rows(size: Size) -> Result<GivenRows> {
         points,
         fits: fit_all_laws(&pts),
         mean,
-        mean_err: w.powf(-0.5),
+        mean_err,
         chi2,
         crossings,
         seconds: clock.seconds(),
@@ -1080,14 +1083,7 @@ fn given_rows_verdict(
     } else {
         None
     };
-    Verdict::new(
-        statement,
-        source,
-        z_min,
-        Interval::at_most(2.0),
-        Interval::at_most(4.0),
-    )
-    .claimed(value)
+    fit_sigma_verdict(statement, source, z_min, value)
     .measurement(format!(
         "crossings of c_N(α) = P(symmetric storable | all rows separable) through ½: {}; \
          weighted mean {} ± {} (χ² = {} for {} dof); accepted fits: {}; |limit − {}|/σ = {} … {}",
