@@ -1113,7 +1113,7 @@ fn given_rows_panel(g: &GivenRows) -> Result<Panel> {
     sizes.dedup();
     let mut panel = Panel::new("load α = P/N", "P(symmetric storable | rows separable)")
         .title("(f) storability given separable rows (S22a), κ = 0")
-        .x_range(1.25, 1.75)
+        .x_range(1.0, 1.75)
         .y_range(0.0, 1.05)
         .legend(LegendAt::LowerLeft);
     let a_sym = theory::alpha_c(0.0)?;
@@ -1125,7 +1125,7 @@ fn given_rows_panel(g: &GivenRows) -> Result<Panel> {
     ));
     panel.push(Series::line(
         "½",
-        vec![(1.25, 0.5), (1.75, 0.5)],
+        vec![(1.0, 0.5), (1.75, 0.5)],
         Dash::Dotted,
         palette::GREY,
     ));
@@ -1220,7 +1220,7 @@ pub fn run(size: Size, out: &Path) -> Result<Results> {
     panels.push(asymmetry_panel(&loads)?);
     panels.push(given_rows_panel(&given)?);
     let figure = Figure::new(
-        "Symmetric couplings: exact κ*_sym, the row bound and the second-cumulant theory",
+        "Symmetric couplings: exact κ*_sym, the row bound, the second-cumulant theory and α_c^sym(0)",
         2,
         panels,
     );
