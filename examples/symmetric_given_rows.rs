@@ -25,10 +25,10 @@ use rayon::prelude::*;
 
 use plam::memory::feasibility::symmetric_verdict;
 use plam::memory::storability::{max_margin, random_patterns, Symmetry};
-use plam::numerics::extrapolation::{accepted_fits, fit_all_laws};
+use plam::numerics::extrapolation::accepted_fits;
 use plam::numerics::rng;
-use plam::numerics::statistics::weighted_mean;
 use plam::validation::capacity::{crossing, Crossing};
+use plam::validation::symmetric_capacity::{given_rows_fraction, summarize_crossings};
 
 const USAGE: &str =
     "usage: symmetric_given_rows SEED SETS N ALPHA [N ALPHA]... (SETS ≥ 1, N ≥ 4, ALPHA > 0)
@@ -60,13 +60,7 @@ fn summary(outcomes: &[Outcome]) {
                 continue;
             }
             let k = given.iter().filter(|&&b| b).count();
-            let c = k as f64 / given.len() as f64;
-            // Binomial σ, with the σ of one success or failure in the sample
-            // when every set went the same way (σ = 0 would give the
-            // crossing rule an infinitely sharp point).
-            let sigma = (c * (1.0 - c) / given.len() as f64)
-                .sqrt()
-                .max(1.0 / given.len() as f64);
+            let (c, sigma) = given_rows_fraction(k, given.len());
             let alpha = p as f64 / n as f64;
             eprintln!(
                 "  N = {n}, α = {alpha:.4}: {k} of {} sets with separable rows stored, c = {c:.3} ± {sigma:.3}",
@@ -88,21 +82,15 @@ fn summary(outcomes: &[Outcome]) {
     if crossings.len() < 2 {
         return;
     }
-    let (mean, err, chi2) = weighted_mean(
-        &crossings
-            .iter()
-            .map(|c| (c.alpha, c.error))
-            .collect::<Vec<_>>(),
-    );
+    let summary = summarize_crossings(crossings);
     eprintln!(
-        "weighted mean of the crossings: {mean:.4} ± {err:.4} (χ² = {chi2:.2} for {} degrees of freedom)",
-        crossings.len() - 1
+        "weighted mean of the crossings: {:.4} ± {:.4} (χ² = {:.2} for {} degrees of freedom)",
+        summary.mean,
+        summary.mean_err,
+        summary.chi2,
+        summary.crossings.len() - 1
     );
-    let pts: Vec<(f64, f64, f64)> = crossings
-        .iter()
-        .map(|c| (c.n as f64, c.alpha, c.error))
-        .collect();
-    for f in accepted_fits(&fit_all_laws(&pts)) {
+    for f in accepted_fits(&summary.fits) {
         eprintln!(
             "  {:?}: limit {:.4} ± {:.4}, slope {:.3}, χ² = {:.2} for {} degrees of freedom",
             f.law, f.limit, f.limit_err, f.slope, f.chi2, f.dof

@@ -941,17 +941,58 @@ struct GivenRowsPoint {
     seconds: f64,
 }
 
-/// c_N(α) at every size and load, each size's crossing of ½, and the
-/// crossings' finite-size fits.
+/// c = stored/rows over the sets with separable rows and its binomial error,
+/// floored at 1/rows (one set's weight) so that a point where every set
+/// went the same way is not infinitely sharp for the crossing rule, (V20).
+pub fn given_rows_fraction(stored: usize, rows: usize) -> (f64, f64) {
+    let m = rows as f64;
+    let c = stored as f64 / m;
+    (c, (c * (1.0 - c) / m).sqrt().max(1.0 / m))
+}
+
+/// The crossings of c_N(α) through ½ at every size, their inverse-variance
+/// weighted mean (with its error and χ²) and their finite-size fits, (V20).
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossingSummary {
+    /// Each size's crossing, in size order.
+    pub crossings: Vec<Crossing>,
+    /// Their inverse-variance weighted mean.
+    pub mean: f64,
+    /// The weighted mean's standard error.
+    pub mean_err: f64,
+    /// χ² of the crossings about their mean.
+    pub chi2: f64,
+    /// The crossings fitted under every law of (V12).
+    pub fits: Vec<SizeFit>,
+}
+
+/// Summarises the crossings of the sizes where c_N falls through ½.
+pub fn summarize_crossings(crossings: Vec<Crossing>) -> CrossingSummary {
+    let (mean, mean_err, chi2) = weighted_mean(
+        &crossings
+            .iter()
+            .map(|c| (c.alpha, c.error))
+            .collect::<Vec<_>>(),
+    );
+    let pts: Vec<(f64, f64, f64)> = crossings
+        .iter()
+        .map(|c| (c.n as f64, c.alpha, c.error))
+        .collect();
+    CrossingSummary {
+        fits: fit_all_laws(&pts),
+        crossings,
+        mean,
+        mean_err,
+        chi2,
+    }
+}
+
+/// c_N(α) at every size and load and the summary of its crossings.
 #[derive(Debug, Clone, Serialize)]
 struct GivenRows {
     points: Vec<GivenRowsPoint>,
-    crossings: Vec<Crossing>,
-    /// Inverse-variance weighted mean of the crossings, its error and χ².
-    mean: f64,
-    mean_err: f64,
-    chi2: f64,
-    fits: Vec<SizeFit>,
+    #[serde(flatten)]
+    summary: CrossingSummary,
     seconds: f64,
 }
 
@@ -980,15 +1021,12 @@ fn given_rows(size: Size) -> Result<GivenRows> {
                 &|| {},
             )?;
             let rows = st.rows_separable.unwrap_or(0);
+            // Only sets with separable rows can be stored (S18).
             let stored = (st.storable * st.decided as f64).round() as usize;
-            let (c, c_err) = match st.storable_given_rows {
-                Some(c) => (
-                    c,
-                    st.storable_given_rows_err
-                        .unwrap_or(0.0)
-                        .max(1.0 / rows as f64),
-                ),
-                None => (f64::NAN, f64::NAN),
+            let (c, c_err) = if rows > 0 {
+                given_rows_fraction(stored, rows)
+            } else {
+                (f64::NAN, f64::NAN)
             };
             if rows > 0 {
                 curve.push((p as f64 / n as f64, c, c_err));
@@ -1009,23 +1047,9 @@ fn given_rows(size: Size) -> Result<GivenRows> {
         }
         crossings.extend(crossing(n, &curve));
     }
-    let (mean, mean_err, chi2) = weighted_mean(
-        &crossings
-            .iter()
-            .map(|c| (c.alpha, c.error))
-            .collect::<Vec<_>>(),
-    );
-    let pts: Vec<(f64, f64, f64)> = crossings
-        .iter()
-        .map(|c| (c.n as f64, c.alpha, c.error))
-        .collect();
     Ok(GivenRows {
         points,
-        fits: fit_all_laws(&pts),
-        mean,
-        mean_err,
-        chi2,
-        crossings,
+        summary: summarize_crossings(crossings),
         seconds: clock.seconds(),
     })
 }
@@ -1055,21 +1079,22 @@ fn given_rows_verdict(
     source: &str,
     (value, rival): (f64, f64),
 ) -> Verdict {
-    let (z_min, z_max) = sigmas_from_limits(&g.fits, value, (1.0, 2.0));
-    let sigma_max = accepted_fits(&g.fits)
+    let (z_min, z_max) = sigmas_from_limits(&g.summary.fits, value, (1.0, 2.0));
+    let sigma_max = accepted_fits(&g.summary.fits)
         .iter()
         .map(|f| f.limit_err)
         .fold(0.0, f64::max);
     let by_size: Vec<String> = g
+        .summary
         .crossings
         .iter()
         .map(|c| format!("{} ± {} (N = {})", num(c.alpha), num(c.error), c.n))
         .collect();
-    let fits: Vec<String> = accepted_fits(&g.fits)
+    let fits: Vec<String> = accepted_fits(&g.summary.fits)
         .iter()
         .map(|f| format!("{:?} {} ± {}", f.law, num(f.limit), num(f.limit_err)))
         .collect();
-    let undecidable = if g.crossings.len() < 2 {
+    let undecidable = if g.summary.crossings.len() < 2 {
         Some("fewer than two sizes where c_N falls through ½".to_string())
     } else if z_min <= 2.0 && z_max > 2.0 {
         Some("within 2σ of the limit under some finite-size law but not under all".to_string())
@@ -1088,10 +1113,10 @@ fn given_rows_verdict(
         "crossings of c_N(α) = P(symmetric storable | all rows separable) through ½: {}; \
          weighted mean {} ± {} (χ² = {} for {} dof); accepted fits: {}; |limit − {}|/σ = {} … {}",
         by_size.join(", "),
-        num(g.mean),
-        num(g.mean_err),
-        num(g.chi2),
-        g.crossings.len().saturating_sub(1),
+        num(g.summary.mean),
+        num(g.summary.mean_err),
+        num(g.summary.chi2),
+        g.summary.crossings.len().saturating_sub(1),
         fits.join(", "),
         num(value),
         num(z_min),
@@ -1142,10 +1167,14 @@ fn given_rows_panel(g: &GivenRows) -> Result<Panel> {
             size_color(k),
         ));
     }
-    if !g.crossings.is_empty() {
+    if !g.summary.crossings.is_empty() {
         panel.push(Series::points(
-            format!("crossings' mean {} ± {}", num(g.mean), num(g.mean_err)),
-            vec![(g.mean, 0.5)],
+            format!(
+                "crossings' mean {} ± {}",
+                num(g.summary.mean),
+                num(g.summary.mean_err)
+            ),
+            vec![(g.summary.mean, 0.5)],
             vec![0.0],
             palette::RED,
         ));
